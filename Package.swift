@@ -1,0 +1,71 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "herald",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "herald", targets: ["herald"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C wrapper modules: the only places that see libcurl and libxml2 headers.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+
+        // Feature modules.
+        .target(name: "HeraldHTML", dependencies: ["CLibXML2"]),
+        .target(
+            name: "HeraldFetch",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "HeraldFeeds", dependencies: ["HeraldHTML"]),
+        .target(name: "HeraldExtract", dependencies: ["HeraldHTML"]),
+        .target(name: "HeraldStore", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "HeraldDaemon",
+            dependencies: [
+                "HeraldFetch", "HeraldFeeds", "HeraldExtract", "HeraldStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "herald",
+            dependencies: [
+                "HeraldDaemon", "HeraldFeeds", "HeraldExtract", "HeraldStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // A small HTTP/1.1 server on 127.0.0.1 used by tests and benchmarks (never shipped).
+        .target(name: "HeraldTestServer"),
+
+        .testTarget(name: "HeraldHTMLTests", dependencies: ["HeraldHTML"]),
+        .testTarget(name: "HeraldFetchTests", dependencies: ["HeraldFetch", "HeraldTestServer"]),
+        .testTarget(name: "HeraldFeedsTests", dependencies: ["HeraldFeeds"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HeraldExtractTests", dependencies: ["HeraldExtract"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore"]),
+        .testTarget(name: "HeraldDaemonTests", dependencies: ["HeraldDaemon"]),
+        .testTarget(
+            name: "HeraldIntegrationTests",
+            dependencies: ["HeraldTestServer", "HeraldStore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
