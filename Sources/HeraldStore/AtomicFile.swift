@@ -29,7 +29,9 @@ public enum AtomicFile {
             switch Syscall.retrying({ open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(0o644)) }) {
             case .success(let opened): fd = opened
             case .failure(let err) where err.rawValue == EEXIST && attempts < 8: continue
-            case .failure(let err): throw err.storeError(operation: "create", path: tempPath)
+            case .failure(let err):
+                throw err.storeError(
+                    operation: "create", path: path, detail: "creating temporary file \(tempPath) failed")
             }
         }
 

@@ -101,15 +101,29 @@ public final class ChangeLog: Sendable {
             throw error
         }
 
-        let lastSeq = scan?.lastSeq ?? 0
+        var lastSeq = scan?.lastSeq ?? 0
+        var fragmentBytes = (scan?.partialBytes ?? 0) + (scan?.fragmentLineBytes ?? 0)
+        if let scan, let partialSeq = scan.partialSeq {
+            // The crash cut off only the final newline: the event itself is intact.
+            guard partialSeq == lastSeq + 1, scan.fragmentLineBytes == 0 else {
+                Syscall.closeIgnoringErrors(fd)
+                throw StoreError(
+                    code: .corrupt, path: logPath,
+                    message: "change log \(logPath) is corrupt: its unterminated last line has seq \(partialSeq) "
+                        + "but the line before it has seq \(lastSeq)")
+            }
+            lastSeq = partialSeq
+            fragmentBytes = 0
+        }
         let log = ChangeLog(path: logPath, epoch: epoch, fd: fd, lastSeq: lastSeq, logger: logger)
         if let scan, scan.partialBytes > 0 || scan.fragmentLineBytes > 0 {
             if scan.partialBytes > 0 {
                 try log.writeRaw([0x0A])
             }
-            let fragmentBytes = scan.partialBytes + scan.fragmentLineBytes
             logger.warning(
-                "change log ended with a torn write; kept the fragment as an unparseable line",
+                fragmentBytes > 0
+                    ? "change log ended with a torn write; kept the fragment as an unparseable line"
+                    : "change log's last event lacked its newline (torn write); completed it",
                 metadata: ["path": "\(logPath)", "fragment_bytes": "\(fragmentBytes)", "last_seq": "\(lastSeq)"])
             _ = try log.append([
                 PendingEvent(
@@ -211,6 +225,8 @@ public final class ChangeLog: Sendable {
         var lastEpoch: String?
         /// Bytes after the last newline.
         var partialBytes: Int64
+        /// Seq of the bytes after the last newline, if they form a complete event that only lacks its newline.
+        var partialSeq: UInt64?
         /// Bytes of complete but unparseable lines after the last valid one (an earlier, unfinished recovery).
         var fragmentLineBytes: Int64
     }
@@ -222,7 +238,11 @@ public final class ChangeLog: Sendable {
         let size = Int64(try Syscall.fstat(fd, path: logPath).st_size)
         let end = try BackwardLineReader.completeEnd(fd: fd, size: size, path: logPath)
         var scan = TailScan(
-            size: size, lastSeq: 0, lastEpoch: nil, partialBytes: size - end, fragmentLineBytes: 0)
+            size: size, lastSeq: 0, lastEpoch: nil, partialBytes: size - end, partialSeq: nil, fragmentLineBytes: 0)
+        if scan.partialBytes > 0, scan.partialBytes < 1 << 20 {
+            let partial = try Syscall.pread(fd, count: Int(scan.partialBytes), offset: end, path: logPath)
+            scan.partialSeq = LogLine.seq(of: partial[...])
+        }
         var reader = BackwardLineReader(fd: fd, path: logPath, end: end)
         while let (_, line) = try reader.next() {
             if let seq = LogLine.seq(of: line[...]) {

@@ -43,9 +43,21 @@ public struct ChangeLogReader: Sendable {
             let task = Task {
                 var position = after
                 var lastSize: Int64 = -1
+                var fileID: (device: UInt64, inode: UInt64)?
                 do {
                     while !Task.isCancelled {
-                        let size = try Syscall.statPath(reader.path).map { Int64($0.st_size) } ?? -1
+                        let st = try Syscall.statPath(reader.path)
+                        let size = st.map { Int64($0.st_size) } ?? -1
+                        if let st {
+                            let id = (device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+                            if let known = fileID, known != id || size < lastSize {
+                                throw StoreError(
+                                    code: .corrupt, path: reader.path,
+                                    message: "change log \(reader.path) was replaced or truncated while it was "
+                                        + "followed; start again from the new log's epoch")
+                            }
+                            fileID = id
+                        }
                         if size != lastSize {
                             lastSize = size
                             let batch = try reader.readLines(after: position)
@@ -101,10 +113,10 @@ public struct ChangeLogReader: Sendable {
                     seq > previous + 1
                     ? "events \(previous + 1)...\(seq - 1) are missing"
                     : "sequence numbers go backwards"
+                let position = previous == 0 ? "the first event has seq \(seq)" : "seq \(seq) follows seq \(previous)"
                 throw StoreError(
                     code: .corrupt, path: path,
-                    message: "change log \(path) is corrupt: seq \(seq) follows seq \(previous)\(context); "
-                        + "\(detail)")
+                    message: "change log \(path) is corrupt: \(position)\(context); \(detail)")
             }
             previous = seq
             skippedFragment = false

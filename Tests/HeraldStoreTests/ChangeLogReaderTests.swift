@@ -76,7 +76,8 @@ import Testing
     @Test func logNotStartingAtOneIsCorrupt() throws {
         try withTemporaryDirectory { dir throws in
             let path = try writeLog([line(2), line(3)], in: dir)
-            #expect(throws: StoreError.self) { _ = try ChangeLogReader(path: path).read(after: 0) }
+            let error = #expect(throws: StoreError.self) { _ = try ChangeLogReader(path: path).read(after: 0) }
+            #expect(error?.message.contains("the first event has seq 2") == true)
             #expect(try ChangeLogReader(path: path).read(after: 2).map(\.seq) == [3])
         }
     }
@@ -128,6 +129,20 @@ import Testing
             var iterator = ChangeLogReader(path: path).follow(after: 0, pollInterval: .milliseconds(5))
                 .makeAsyncIterator()
             await #expect(throws: StoreError.self) { _ = try await iterator.next() }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func followReportsAReplacedLog() async throws {
+        try await withTemporaryDirectory { dir async throws in
+            let path = try writeLog((1...3).map(line), in: dir)
+            var iterator = ChangeLogReader(path: path).follow(after: 0, pollInterval: .milliseconds(5))
+                .makeAsyncIterator()
+            #expect(try await iterator.next()?.map(\.seq) == [1, 2, 3])
+            // AtomicFile replaces the file by rename: a new inode, as when a new log (epoch) is started.
+            _ = try writeLog([line(1)], in: dir)
+            let error = await #expect(throws: StoreError.self) { _ = try await iterator.next() }
+            #expect(error?.message.contains("replaced") == true)
         }
     }
 }

@@ -129,6 +129,43 @@ import Testing
         }
     }
 
+    @Test func lastLineMissingOnlyItsNewlineIsKeptAsAnEvent() throws {
+        try withTemporaryDirectory { dir throws in
+            let log = try ChangeLog.open(stateDirectory: dir, logger: makeLogger())
+            _ = try log.append([event(1), event(2)])
+            log.close()
+            let path = "\(dir)/changes.ndjson"
+            let bytes = try fileBytes(path)
+            try FileManager.default.removeItem(atPath: path)
+            try appendRaw(Array(bytes.dropLast()), to: path)
+
+            let reopened = try ChangeLog.open(stateDirectory: dir, logger: makeLogger())
+            #expect(reopened.lastSeq == 3)
+            reopened.close()
+            let entries = try ChangeLogReader(path: path).read(after: 0)
+            #expect(entries.map(\.seq) == [1, 2, 3])
+            let recovered = try StateJSON.decode(ChangeEvent.self, from: entries[2].line)
+            #expect(recovered.type == "log.recovered")
+            #expect(recovered.data == ["fragment_bytes": 0, "last_seq": 2])
+        }
+    }
+
+    @Test func unterminatedLineWithWrongSeqIsCorrupt() throws {
+        try withTemporaryDirectory { dir throws in
+            let log = try ChangeLog.open(stateDirectory: dir, logger: makeLogger())
+            _ = try log.append([event(1)])
+            let epoch = log.epoch
+            log.close()
+            let line = #"{"epoch":"\#(epoch)","id":"\#(epoch):5","seq":5,"subject":"s","time":"t","type":"x"}"#
+            try appendRaw(Array(line.utf8), to: "\(dir)/changes.ndjson")
+            let error = #expect(throws: StoreError.self) {
+                _ = try ChangeLog.open(stateDirectory: dir, logger: makeLogger())
+            }
+            #expect(error?.code == .corrupt)
+            #expect(error?.message.contains("seq 5") == true)
+        }
+    }
+
     @Test func tornFirstWriteRecoversToSeqOne() throws {
         try withTemporaryDirectory { dir throws in
             let log = try ChangeLog.open(stateDirectory: dir, logger: makeLogger())
