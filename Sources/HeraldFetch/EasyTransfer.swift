@@ -71,6 +71,13 @@ final class EasyTransfer {
             "TIMEOUT_MS",
             herald_curl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, configuration.totalTimeout.curlMilliseconds)
         )
+        // Rejects early when Content-Length alone exceeds the cap; the write callback enforces the decoded size.
+        if maxBodyBytes > 0 {
+            check(
+                "MAXFILESIZE_LARGE",
+                herald_curl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodyBytes))
+            )
+        }
         check("USERAGENT", herald_curl_easy_setopt_string(handle, CURLOPT_USERAGENT, configuration.userAgent))
 
         var extraHeaders: [String] = []
@@ -201,11 +208,18 @@ final class EasyTransfer {
         let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
         let url = request.url
         switch code {
-        case CURLE_WRITE_ERROR where exceededBodyLimit, CURLE_FILESIZE_EXCEEDED:
+        case CURLE_WRITE_ERROR where exceededBodyLimit:
             return FetchError(
                 .tooLarge,
                 "response from \(url) exceeded \(FetchConfiguration.describeBytes(maxBodyBytes)) after decoding; "
                     + "raise maxBodyBytes if this resource is legitimately that large"
+            )
+        case CURLE_FILESIZE_EXCEEDED:
+            return FetchError(
+                .tooLarge,
+                "response from \(url) announced a Content-Length over "
+                    + "\(FetchConfiguration.describeBytes(maxBodyBytes)); raise maxBodyBytes if this resource is "
+                    + "legitimately that large"
             )
         case CURLE_COULDNT_CONNECT where refusedAddress != nil:
             return FetchError(

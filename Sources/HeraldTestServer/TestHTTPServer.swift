@@ -23,6 +23,7 @@ public final class TestHTTPServer: Sendable {
         var routes: [String: Route] = [:]
         var log: [String: [TestRequest]] = [:]
         var connections: Set<Int32> = []
+        var acceptedConnections = 0
         var stopped = false
     }
 
@@ -100,6 +101,11 @@ public final class TestHTTPServer: Sendable {
         state.withLock { $0.log[path] ?? [] }
     }
 
+    /// How many connections the server has accepted so far (shows whether clients reuse connections).
+    public var acceptedConnectionCount: Int {
+        state.withLock { $0.acceptedConnections }
+    }
+
     /// Stops accepting and closes open connections. Idempotent.
     public func stop() {
         let connections = state.withLock { state -> Set<Int32>? in
@@ -130,6 +136,7 @@ public final class TestHTTPServer: Sendable {
             let registered = state.withLock { state -> Bool in
                 guard !state.stopped else { return false }
                 state.connections.insert(fd)
+                state.acceptedConnections += 1
                 return true
             }
             guard registered else {
@@ -173,6 +180,9 @@ public final class TestHTTPServer: Sendable {
             let (seconds, attoseconds) = delay.components
             let micros = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
             if micros > 0 { usleep(useconds_t(clamping: micros)) }
+        }
+        if let raw = response.raw {
+            return (raw, false)
         }
         let connectionHeader = request.headers["connection"]?.lowercased()
         let keepAlive =

@@ -18,6 +18,9 @@ public struct TestResponse: Sendable {
     public var autoETag: Bool = true
     /// Add this Last-Modified value and answer an identical If-Modified-Since with 304.
     public var lastModified: String? = nil
+    /// When set, these bytes are sent verbatim instead of an encoded response and the connection is closed;
+    /// use it to simulate broken servers (truncated bodies, malformed status lines).
+    public var raw: [UInt8]? = nil
 
     /// Creates a response.
     public init(
@@ -38,6 +41,13 @@ public struct TestResponse: Sendable {
         self.gzipCompression = gzipCompression
         self.autoETag = autoETag
         self.lastModified = lastModified
+    }
+
+    /// Creates a response that sends `bytes` verbatim and then closes the connection.
+    public static func raw(_ bytes: [UInt8], delay: Duration? = nil) -> TestResponse {
+        var response = TestResponse(delay: delay)
+        response.raw = bytes
+        return response
     }
 
     /// Creates a response with a UTF-8 text body.

@@ -142,6 +142,52 @@ import Testing
         #expect(error?.message.contains("1000 bytes") == true)
         let exact = try await strict.fetch(FetchRequest(url: url("/exact")))
         #expect(exact.body.count == 1000)
+
+        // Without Content-Length the cap is enforced while the body streams in.
+        let head = Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n".utf8)
+        server.route("/unframed", .raw(head + [UInt8](repeating: 121, count: 5000)))
+        server.route("/unframed-small", .raw(head + [UInt8](repeating: 121, count: 900)))
+        let streamed = await fetchError(FetchRequest(url: url("/unframed")), using: strict)
+        #expect(streamed?.code == .tooLarge)
+        #expect(streamed?.message.contains("1000 bytes after decoding") == true)
+        let small = try await strict.fetch(FetchRequest(url: url("/unframed-small")))
+        #expect(small.body.count == 900)
+    }
+
+    @Test func truncatedBodyIsNetworkError() async throws {
+        server.route("/truncated", .raw(Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort".utf8)))
+        let error = await fetchError(FetchRequest(url: url("/truncated")))
+        #expect(error?.code == .network)
+    }
+
+    @Test func closedPortIsConnectError() async throws {
+        let closed = try TestHTTPServer()
+        let port = closed.port
+        closed.stop()
+        try await Task.sleep(for: .milliseconds(50))  // let the accept thread close the listening socket
+        let error = await fetchError(FetchRequest(url: "http://127.0.0.1:\(port)/"))
+        #expect(error?.code == .connect)
+    }
+
+    @Test func connectionsAreReusedAndCappedPerHost() async throws {
+        var configuration = FetchConfiguration(userAgent: "HeraldTests/1.0")
+        configuration.perHostConnections = 2
+        let capped = try Fetcher(configuration: configuration, logger: testLogger)
+        defer { capped.shutdown() }
+        server.route("/reuse", TestResponse(body: Array("r".utf8)))
+        for _ in 0..<3 {
+            _ = try await capped.fetch(FetchRequest(url: url("/reuse")))
+        }
+        #expect(server.acceptedConnectionCount == 1)
+        server.route("/slowish", TestResponse(body: Array("s".utf8), delay: .milliseconds(50)))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<10 {
+                group.addTask { _ = try await capped.fetch(FetchRequest(url: url("/slowish"))) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(server.requests(for: "/slowish").count == 10)
+        #expect(server.acceptedConnectionCount <= 2)
     }
 
     @Test func gzipBombIsTooLargeAfterDecoding() async throws {
