@@ -81,14 +81,34 @@ public enum FeedParser {
     }
 
     static func parseXMLFeed(_ bytes: [UInt8], url: String?, contentType: String?) throws(FeedParseError) -> Feed {
-        let doc: MarkupDocument
+        var input = bytes
+        var warnings: [String] = []
+        if XMLRepair.isUTF8Document(input), let (repaired, fixed) = XMLRepair.repairInvalidUTF8(input) {
+            input = repaired
+            warnings.append("the document is not valid UTF-8: read \(fixed) stray bytes as windows-1252")
+        }
+        if let rewritten = XMLRepair.rewriteHTMLEntities(input) {
+            input = rewritten
+            warnings.append("the document uses HTML entities that XML does not define; they were decoded")
+        }
+        var doc: MarkupDocument
         do {
-            doc = try MarkupParser.parseXML(bytes)
+            doc = try MarkupParser.parseXML(input)
         } catch {
             if looksLikeHTML(bytes) {
                 throw FeedParseError(.notAFeed, "not a feed: the document is an HTML page")
             }
             let lower = error.message.lowercased()
+            // An encoding name the converter does not know: read the bytes as UTF-8 (repairing stray bytes).
+            if lower.contains("unsupported encoding"), var retry = XMLRepair.removingDeclaredEncoding(input) {
+                if let (repaired, _) = XMLRepair.repairInvalidUTF8(retry) { retry = repaired }
+                if let rewritten = XMLRepair.rewriteHTMLEntities(retry) { retry = rewritten }
+                if let second = try? MarkupParser.parseXML(retry) {
+                    doc = second
+                    warnings.append("the declared encoding is not supported (\(error.message)); read the document as UTF-8")
+                    return try finishXML(doc, url: url, warnings: warnings)
+                }
+            }
             if lower.contains("encoding") || lower.contains("utf-8") || lower.contains("char") && lower.contains("range")
             {
                 throw FeedParseError(.invalidEncoding, "the document's bytes do not match its encoding: \(error.message)")
@@ -96,11 +116,17 @@ public enum FeedParser {
             throw FeedParseError(.malformed, "the document is not well-formed XML and nothing could be recovered: "
                 + error.message)
         }
+        return try finishXML(doc, url: url, warnings: warnings)
+    }
+
+    static func finishXML(_ doc: MarkupDocument, url: String?, warnings: [String]) throws(FeedParseError) -> Feed {
         var feed = try XMLFeedReader.read(doc, url: url)
         if let first = doc.errors.first {
             let more = doc.errors.count > 1 ? " (and \(doc.errors.count - 1) more errors)" : ""
-            feed.warnings.insert("document was not well-formed: \(first.trimmingCharacters(in: .whitespacesAndNewlines))\(more)", at: 0)
+            let text = first.trimmingCharacters(in: .whitespacesAndNewlines)
+            feed.warnings.insert("document was not well-formed: \(text)\(more)", at: 0)
         }
+        feed.warnings.insert(contentsOf: warnings, at: 0)
         return feed
     }
 

@@ -51,6 +51,8 @@ struct XMLFeedReader {
 
     let doc: MarkupDocument
     let documentURL: String?
+    /// An unknown namespace used by a `<feed>` root, read as Atom.
+    var atomAlias: String?
 
     // MARK: - Names
 
@@ -59,6 +61,7 @@ struct XMLFeedReader {
         var local = doc.name(of: node)
         if let ns = doc.namespace(of: node) {
             if let v = Self.namespaces[ns.lowercased()] { return (v, local) }
+            if ns == atomAlias { return (.atom, local) }
             if let p = doc.prefix(of: node), let v = Self.prefixes[p.lowercased()] { return (v, local) }
             return (.other, local)
         }
@@ -132,11 +135,8 @@ struct XMLFeedReader {
     /// Title text: decoded to plain text when it may hold markup (RSS titles often carry escaped HTML).
     func plainTitle(_ node: MarkupDocument.Node, atom: Bool) -> String? {
         if atom {
-            switch contentKind(node) {
-            case .xhtml: return FeedText.collapsed(doc.textContent(of: node))
-            case .html: return text(node).flatMap(FeedText.plainText(fromHTML:))
-            case .text: return text(node).flatMap(FeedText.collapsed)
-            }
+            guard let (value, kind) = textConstruct(node) else { return nil }
+            return kind == .text ? FeedText.collapsed(value) : FeedText.plainText(fromHTML: value)
         }
         return text(node).flatMap(FeedText.plainText(fromHTML:))
     }
@@ -183,8 +183,9 @@ struct XMLFeedReader {
         guard let root = doc.documentElement else {
             throw FeedParseError(.malformed, "no root element could be read")
         }
-        let reader = XMLFeedReader(doc: doc, documentURL: url)
+        var reader = XMLFeedReader(doc: doc, documentURL: url)
         let (vocabulary, local) = reader.qualified(root)
+        if vocabulary == .other, local == "feed" { reader.atomAlias = doc.namespace(of: root) }
         let lowerLocal = local.lowercased()
         var feed: Feed
         switch lowerLocal {
@@ -249,9 +250,9 @@ struct XMLFeedReader {
             case (.core, "language"), (.dc, "language"):
                 if feed.language == nil { feed.language = text(node) }
             case (.core, "lastBuildDate"), (.dc, "date"), (.dcterms, "modified"), (.atom, "updated"):
-                if feed.updated == nil { feed.updated = date(node) }
+                if let d = date(node) { feed.updated = d }
             case (.core, "pubDate"), (.dcterms, "issued"):
-                if feed.published == nil { feed.published = date(node) }
+                if let d = date(node) { feed.published = d }
             case (.atom, "id"):
                 if feed.id == nil { feed.id = text(node) }
             case (.core, "item"):
@@ -297,9 +298,9 @@ struct XMLFeedReader {
                 if entry.summary == nil { entry.summary = text(node) }
             case (.itunes, "summary"):
                 break
-            case (.content, "encoded"):
+            case (.content, "encoded"), (.core, "fullitem"):
                 if entry.contentHTML == nil { entry.contentHTML = text(node) }
-            case (.xhtml, "body"), (.xhtml, "div"):
+            case (.xhtml, "body"), (.xhtml, "div"), (.core, "body"):
                 if entry.contentHTML == nil {
                     let m = doc.innerMarkup(of: node).trimmingCharacters(in: .whitespacesAndNewlines)
                     if !m.isEmpty { entry.contentHTML = m }
@@ -311,13 +312,16 @@ struct XMLFeedReader {
             case (.atom, "author"):
                 if let a = atomPerson(node), !authors.contains(a) { authors.append(a) }
             case (.core, "pubDate"), (.dcterms, "issued"), (.atom, "published"):
-                if entry.published == nil { entry.published = date(node) }
+                if let d = date(node) { entry.published = d }
             case (.dc, "date"), (.dcterms, "modified"), (.atom, "updated"):
-                if entry.updated == nil { entry.updated = date(node) }
+                if let d = date(node) { entry.updated = d }
             case (.core, "category"), (.dc, "subject"):
                 if let t = text(node) { entry.categories.append(t) }
             case (.itunes, "category"):
                 if let t = attribute("text", node) { entry.categories.append(t) }
+                for sub in doc.elementChildren(of: node) where isElement(sub, .itunes, "category") {
+                    if let t = attribute("text", sub) { entry.categories.append(t) }
+                }
             case (.core, "enclosure"):
                 if let u = attribute("url", node) {
                     entry.enclosures.append(
@@ -401,12 +405,12 @@ struct XMLFeedReader {
             case "link": links.append(node)
             case "id": if feed.id == nil { feed.id = text(node) }
             case "subtitle", "tagline": if feed.subtitle == nil { feed.subtitle = textConstruct(node)?.value }
-            case "updated", "modified": if feed.updated == nil, v != .dc { feed.updated = date(node) }
-            case "date": if feed.updated == nil, v == .dc { feed.updated = date(node) }
-            case "published", "issued": if feed.published == nil { feed.published = date(node) }
+            case "updated", "modified": if v != .dc, let d = date(node) { feed.updated = d }
+            case "date": if v == .dc, let d = date(node) { feed.updated = d }
+            case "published", "issued": if let d = date(node) { feed.published = d }
             case "author": if let a = atomPerson(node) { authors.append(a) }
             case "language": if feed.language == nil { feed.language = text(node) }
-            case "entry": entryNodes.append(node)
+            case "entry", "item": entryNodes.append(node)
             default: break
             }
         }
@@ -441,10 +445,10 @@ struct XMLFeedReader {
                 if let t = text(child), let a = FeedAuthor.parse(t) { authors.append(a) }
             case (.atom, "published"), (.atom, "issued"), (.core, "published"), (.core, "issued"),
                 (.dcterms, "issued"):
-                if entry.published == nil { entry.published = date(child) }
+                if let d = date(child) { entry.published = d }
             case (.atom, "updated"), (.atom, "modified"), (.core, "updated"), (.core, "modified"), (.dc, "date"),
                 (.dcterms, "modified"):
-                if entry.updated == nil { entry.updated = date(child) }
+                if let d = date(child) { entry.updated = d }
             case (.atom, "created"):
                 if created == nil { created = date(child) }
             case (.atom, "category"), (.core, "category"):
@@ -471,6 +475,7 @@ struct XMLFeedReader {
         _ = created
         entry.authors = !authors.isEmpty ? authors : (!sourceAuthors.isEmpty ? sourceAuthors : feedAuthors)
         entry.link = selectAtomLink(links, rel: "alternate")
+        if entry.link == nil, let id = entry.guid, FeedURL.looksLikeWebURL(id) { entry.link = id }
         for link in links where (attribute("rel", link) ?? "").lowercased() == "enclosure" {
             if let e = enclosure(fromAtomLink: link), !entry.enclosures.contains(e) { entry.enclosures.append(e) }
         }
