@@ -1,0 +1,273 @@
+/// A parsed HTML or XML document held as flat arrays, one entry per node.
+///
+/// The document is immutable and `Sendable`; nodes are small indices into it. It carries no libxml2
+/// types, so modules above this one never see the C library.
+public struct MarkupDocument: Sendable {
+    /// A node of the document: an index into its arrays.
+    public struct Node: Hashable, Sendable {
+        /// Position of the node in document order.
+        public let index: Int32
+        init(_ index: Int32) { self.index = index }
+    }
+
+    /// What a node is.
+    public enum Kind: UInt8, Sendable {
+        case document, element, text, comment
+    }
+
+    /// One attribute of an element.
+    public struct Attribute: Sendable, Equatable {
+        /// Local name; lowercased in HTML.
+        public let name: String
+        /// Namespace prefix (XML only).
+        public let prefix: String?
+        /// Namespace URI (XML only).
+        public let namespace: String?
+        /// Decoded value.
+        public let value: String
+    }
+
+    var kinds: [Kind] = []
+    var nameIDs: [Int32] = []
+    var names: [String] = []
+    var namespaceIDs: [Int32] = []
+    var namespaces: [(prefix: String?, uri: String)] = []
+    var parents: [Int32] = []
+    var firstChildren: [Int32] = []
+    var nextSiblings: [Int32] = []
+    var textIDs: [Int32] = []
+    var texts: [String] = []
+    var attributeStarts: [Int32] = []
+    var attributeCounts: [Int32] = []
+    var attributeStore: [Attribute] = []
+    var parseErrors: [String] = []
+    var isHTML: Bool
+
+    init(isHTML: Bool) {
+        self.isHTML = isHTML
+    }
+
+    /// The document node.
+    public var root: Node { Node(0) }
+
+    /// The first element child of the document node, if any.
+    public var documentElement: Node? {
+        elementChildren(of: root).first
+    }
+
+    /// Number of nodes, the document node included.
+    public var nodeCount: Int { kinds.count }
+
+    /// Parser errors (at most 20); empty when the input was well-formed.
+    public var errors: [String] { parseErrors }
+
+    /// The kind of `node`.
+    public func kind(of node: Node) -> Kind { kinds[Int(node.index)] }
+
+    /// Local name of an element (lowercase in HTML); "" for other nodes.
+    public func name(of node: Node) -> String {
+        let id = nameIDs[Int(node.index)]
+        return id < 0 ? "" : names[Int(id)]
+    }
+
+    /// Namespace prefix of an element (XML only).
+    public func prefix(of node: Node) -> String? {
+        let id = namespaceIDs[Int(node.index)]
+        return id < 0 ? nil : namespaces[Int(id)].prefix
+    }
+
+    /// Namespace URI of an element (XML only).
+    public func namespace(of node: Node) -> String? {
+        let id = namespaceIDs[Int(node.index)]
+        return id < 0 ? nil : namespaces[Int(id)].uri
+    }
+
+    /// The attributes of an element, in document order; empty for other nodes.
+    public func attributes(of node: Node) -> ArraySlice<Attribute> {
+        let start = Int(attributeStarts[Int(node.index)])
+        let count = Int(attributeCounts[Int(node.index)])
+        return attributeStore[start..<(start + count)]
+    }
+
+    /// The value of the first attribute with this local name (case-insensitive in HTML).
+    public func attribute(_ name: String, of node: Node) -> String? {
+        let wanted = isHTML ? asciiLowercased(name) : name
+        for attribute in attributes(of: node) where attribute.name == wanted {
+            return attribute.value
+        }
+        return nil
+    }
+
+    /// The value of the attribute with this namespace URI and local name.
+    public func attribute(_ name: String, namespace: String, of node: Node) -> String? {
+        for attribute in attributes(of: node) where attribute.name == name && attribute.namespace == namespace {
+            return attribute.value
+        }
+        return nil
+    }
+
+    /// Content of a text or comment node; "" for elements and the document.
+    public func text(of node: Node) -> String {
+        let id = textIDs[Int(node.index)]
+        return id < 0 ? "" : texts[Int(id)]
+    }
+
+    /// The parent of `node`, nil for the document node.
+    public func parent(of node: Node) -> Node? {
+        let p = parents[Int(node.index)]
+        return p < 0 ? nil : Node(p)
+    }
+
+    /// The first child of `node`.
+    public func firstChild(of node: Node) -> Node? {
+        let c = firstChildren[Int(node.index)]
+        return c < 0 ? nil : Node(c)
+    }
+
+    /// The next sibling of `node`.
+    public func nextSibling(of node: Node) -> Node? {
+        let s = nextSiblings[Int(node.index)]
+        return s < 0 ? nil : Node(s)
+    }
+
+    /// All children of `node` in order.
+    public func children(of node: Node) -> [Node] {
+        var result: [Node] = []
+        var c = firstChildren[Int(node.index)]
+        while c >= 0 {
+            result.append(Node(c))
+            c = nextSiblings[Int(c)]
+        }
+        return result
+    }
+
+    /// Element children of `node` in order.
+    public func elementChildren(of node: Node) -> [Node] {
+        var result: [Node] = []
+        var c = firstChildren[Int(node.index)]
+        while c >= 0 {
+            if kinds[Int(c)] == .element { result.append(Node(c)) }
+            c = nextSiblings[Int(c)]
+        }
+        return result
+    }
+
+    /// Index one past the last descendant of `node`: descendants occupy `node.index + 1 ..< end`.
+    public func subtreeEnd(of node: Node) -> Int32 {
+        var n = node.index
+        while n >= 0 {
+            let s = nextSiblings[Int(n)]
+            if s >= 0 { return s }
+            n = parents[Int(n)]
+        }
+        return Int32(kinds.count)
+    }
+
+    /// All descendants of `node` in document order, `node` excluded.
+    public func descendants(of node: Node) -> [Node] {
+        let end = subtreeEnd(of: node)
+        var result: [Node] = []
+        result.reserveCapacity(Int(end - node.index))
+        var i = node.index + 1
+        while i < end {
+            result.append(Node(i))
+            i += 1
+        }
+        return result
+    }
+
+    /// Descendant elements of `node` with this local name (lowercase for HTML), in document order.
+    public func elements(named name: String, under node: Node) -> [Node] {
+        let wanted = isHTML ? asciiLowercased(name) : name
+        guard let id = names.firstIndex(of: wanted) else { return [] }
+        let end = subtreeEnd(of: node)
+        var result: [Node] = []
+        var i = node.index + 1
+        while i < end {
+            if nameIDs[Int(i)] == Int32(id) { result.append(Node(i)) }
+            i += 1
+        }
+        return result
+    }
+
+    /// Concatenated text of every descendant text node.
+    public func textContent(of node: Node) -> String {
+        if kinds[Int(node.index)] == .text { return text(of: node) }
+        let end = subtreeEnd(of: node)
+        var result = ""
+        var i = node.index + 1
+        while i < end {
+            if kinds[Int(i)] == .text { result += texts[Int(textIDs[Int(i)])] }
+            i += 1
+        }
+        return result
+    }
+
+    /// The children of `node` serialised back to markup, text and attribute values escaped.
+    public func innerMarkup(of node: Node) -> String {
+        var out = ""
+        for child in children(of: node) {
+            appendMarkup(of: child, to: &out)
+        }
+        return out
+    }
+
+    private static let voidElements: Set<String> = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    ]
+
+    private func appendMarkup(of node: Node, to out: inout String) {
+        switch kind(of: node) {
+        case .text:
+            out += escapeMarkup(text(of: node), quotes: false)
+        case .comment, .document:
+            break
+        case .element:
+            let tag = name(of: node)
+            out += "<" + tag
+            for attribute in attributes(of: node) {
+                let qualified = attribute.prefix.map { $0 + ":" + attribute.name } ?? attribute.name
+                out += " " + qualified + "=\"" + escapeMarkup(attribute.value, quotes: true) + "\""
+            }
+            let children = self.children(of: node)
+            if children.isEmpty && (!isHTML || Self.voidElements.contains(tag)) {
+                out += isHTML ? ">" : "/>"
+                return
+            }
+            out += ">"
+            for child in children { appendMarkup(of: child, to: &out) }
+            out += "</" + tag + ">"
+        }
+    }
+}
+
+func asciiLowercased(_ s: String) -> String {
+    var needs = false
+    for b in s.utf8 where b >= 0x41 && b <= 0x5A {
+        needs = true
+        break
+    }
+    guard needs else { return s }
+    return String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
+}
+
+func escapeMarkup(_ s: String, quotes: Bool) -> String {
+    var needs = false
+    for b in s.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || (quotes && b == 0x22) {
+        needs = true
+        break
+    }
+    guard needs else { return s }
+    var out = ""
+    out.reserveCapacity(s.utf8.count + 16)
+    for ch in s.unicodeScalars {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"" where quotes: out += "&quot;"
+        default: out.unicodeScalars.append(ch)
+        }
+    }
+    return out
+}
