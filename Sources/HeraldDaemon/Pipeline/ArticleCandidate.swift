@@ -5,6 +5,7 @@ struct ArticleCandidate: Sendable {
     var feedID: String
     var feedURL: String
     var entryKey: String
+    var fingerprint: String
     var record: ArticleRecord
 
     /// The `data` of the `article.*` event for this candidate.

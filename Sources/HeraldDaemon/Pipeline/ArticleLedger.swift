@@ -54,7 +54,13 @@ actor ArticleLedger {
         var data = candidate.eventData(path: path)
 
         if let known = feed.entries[candidate.entryKey] {
-            if known.contentHash == hash { return .unchanged }
+            if known.contentHash == hash {
+                if known.fingerprint != candidate.fingerprint {
+                    feed.entries[candidate.entryKey]?.fingerprint = candidate.fingerprint
+                    try save(feed)
+                }
+                return .unchanged
+            }
             // The same entry now has other text: an update.
             data["previous_hash"] = .string(known.contentHash)
             data["previous_path"] = .string(StateStore.articleRelativePath(hash: known.contentHash))
@@ -66,14 +72,16 @@ actor ArticleLedger {
                 try store.saveArticle(record)
             }
             feed.entries[candidate.entryKey]?.contentHash = hash
+            feed.entries[candidate.entryKey]?.fingerprint = candidate.fingerprint
             try save(feed)
             return .updated(previousHash: known.contentHash)
         }
 
         if let existing = try store.loadArticle(hash: hash) {
             let entry = FeedState.Entry(
-                articleID: existing.id, contentHash: hash, url: candidate.record.url, firstSeen: candidate.record.fetchedAt,
-                duplicateOf: existing.id == candidate.record.id ? nil : existing.id)
+                articleID: existing.id == candidate.record.id ? existing.id : candidate.record.id, contentHash: hash,
+                url: candidate.record.url, firstSeen: candidate.record.fetchedAt,
+                duplicateOf: existing.id == candidate.record.id ? nil : existing.id, fingerprint: candidate.fingerprint)
             if existing.feedID == candidate.feedID && existing.entryKey == candidate.entryKey {
                 // Our own article, written before a crash cut the feed-state write short: index it, say nothing twice.
                 feed.entries[candidate.entryKey] = entry
@@ -95,7 +103,7 @@ actor ArticleLedger {
         try store.saveArticle(candidate.record)
         feed.entries[candidate.entryKey] = FeedState.Entry(
             articleID: candidate.record.id, contentHash: hash, url: candidate.record.url,
-            firstSeen: candidate.record.fetchedAt, duplicateOf: nil)
+            firstSeen: candidate.record.fetchedAt, duplicateOf: nil, fingerprint: candidate.fingerprint)
         try save(feed)
         return .created
     }

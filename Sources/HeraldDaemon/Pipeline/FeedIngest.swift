@@ -98,7 +98,11 @@ struct FeedIngest: Sendable {
         let entries: [FeedEntry]
         switch mode {
         case .scheduled:
-            entries = parsed.entries.filter { state.entries[$0.key] == nil }
+            // New entries, and known ones whose date or title changed in the feed.
+            entries = parsed.entries.filter { entry in
+                guard let known = state.entries[entry.key] else { return true }
+                return known.fingerprint != nil && known.fingerprint != Self.fingerprint(entry)
+            }
         case .reingest:
             entries = parsed.entries
         case .reingestURLs(let urls):
@@ -189,9 +193,7 @@ struct FeedIngest: Sendable {
                     } else {
                         fallbackReason = "page fetch failed: HTTP \(response.status)\(Self.reasonPhrase(response.status))"
                     }
-                } catch let error as FetchError where error.code == .cancelled {
-                    throw CancellationError()
-                } catch is CancellationError {
+                } catch where error.code == .cancelled {
                     throw CancellationError()
                 } catch {
                     fallbackReason = "page fetch failed: \(error)"
@@ -205,7 +207,15 @@ struct FeedIngest: Sendable {
         }
         let record = ArticleBuilder.record(
             feed: feed, entry: entry, extracted: extracted, finalURL: finalURL, fallbackReason: fallbackReason)
-        return (ArticleCandidate(feedID: feed.id, feedURL: feed.url, entryKey: entry.key, record: record), fallbackReason != nil && entry.link != nil)
+        let candidate = ArticleCandidate(
+            feedID: feed.id, feedURL: feed.url, entryKey: entry.key, fingerprint: Self.fingerprint(entry), record: record)
+        return (candidate, fallbackReason != nil && entry.link != nil)
+    }
+
+    /// What the feed says about an entry that, when it changes, means the page may have changed.
+    static func fingerprint(_ entry: FeedEntry) -> String {
+        let date = (entry.updated ?? entry.published).map { Timestamp.string($0) } ?? "-"
+        return date + " " + (entry.title ?? "")
     }
 
     static func reasonPhrase(_ status: Int) -> String {

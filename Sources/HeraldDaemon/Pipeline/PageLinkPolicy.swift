@@ -46,12 +46,3 @@ enum PageLinkPolicy {
         return String(cString: resolved)
     }
 }
-
-extension AddressPolicy: @retroactive Equatable {
-    public static func == (lhs: AddressPolicy, rhs: AddressPolicy) -> Bool {
-        switch (lhs, rhs) {
-        case (.any, .any), (.publicOnly, .publicOnly): return true
-        default: return false
-        }
-    }
-}

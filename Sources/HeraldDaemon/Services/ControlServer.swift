@@ -45,10 +45,12 @@ final class ControlServer: Service, Sendable {
             throw SocketError("cannot listen on \(path)", errno: e)
         }
         var fds: [Int32] = [0, 0]
-        guard pipe2(&fds, Int32(O_CLOEXEC)) == 0 else {
+        guard pipe(&fds) == 0 else {
             close(fd)
             throw SocketError("cannot create a pipe", errno: errno)
         }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         listenFD = fd
         wakePipe = (fds[0], fds[1])
     }
@@ -89,8 +91,9 @@ final class ControlServer: Service, Sendable {
             }
             if fds[1].revents != 0 { return }
             guard fds[0].revents & Int16(POLLIN) != 0 else { continue }
-            let client = accept4(listenFD, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+            let client = accept(listenFD, nil, nil)
             if client < 0 { continue }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             var timeout = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             guard let line = Self.readLine(client) else {

@@ -75,7 +75,7 @@ actor FeedScheduler: Service {
                     return
                 } catch {
                     logger.critical("stopping: \(error)", metadata: ["feed": "\(feed.id)"])
-                    await self.fail(error)
+                    self.fail(error)
                     return
                 }
             }

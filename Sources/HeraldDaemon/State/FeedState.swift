@@ -16,10 +16,13 @@ public struct FeedState: Codable, Sendable, Equatable {
         public var firstSeen: String
         /// Set when the entry's text was already stored under another article.
         public var duplicateOf: String?
+        /// The feed's updated/published date and title for the entry when last processed; a change makes a
+        /// scheduled poll fetch the page again.
+        public var fingerprint: String?
 
         enum CodingKeys: String, CodingKey {
             case articleID = "article_id", contentHash = "content_hash", url, firstSeen = "first_seen"
-            case duplicateOf = "duplicate_of"
+            case duplicateOf = "duplicate_of", fingerprint
         }
     }
 
