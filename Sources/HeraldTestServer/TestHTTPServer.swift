@@ -2,9 +2,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A small HTTP/1.1 server on 127.0.0.1 for tests and benchmarks.
@@ -48,7 +48,9 @@ public final class TestHTTPServer: Sendable {
         address.sin_port = 0
         address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else {
             let error = TestServerError(operation: "bind")
@@ -221,9 +223,9 @@ public struct TestServerError: Error, CustomStringConvertible {
 }
 
 #if canImport(Glibc)
-private let socketStreamType = Int32(SOCK_STREAM.rawValue)
-private let sendFlags = Int32(MSG_NOSIGNAL)
+    private let socketStreamType = Int32(SOCK_STREAM.rawValue)
+    private let sendFlags = Int32(MSG_NOSIGNAL)
 #else
-private let socketStreamType = SOCK_STREAM
-private let sendFlags: Int32 = 0
+    private let socketStreamType = SOCK_STREAM
+    private let sendFlags: Int32 = 0
 #endif
