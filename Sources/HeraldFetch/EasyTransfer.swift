@@ -170,7 +170,12 @@ final class EasyTransfer {
             refusedAddress = ip?.description ?? "a non-IP address (family \(family))"
             return CURL_SOCKET_BAD
         }
-        return socket(family, address.pointee.socktype, address.pointee.protocol)
+        #if os(Linux)
+            let socketType = address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue)
+        #else
+            let socketType = address.pointee.socktype
+        #endif
+        return socket(family, socketType, address.pointee.protocol)
     }
 
     // MARK: - Result
