@@ -1,4 +1,6 @@
-/// Which encodings the HTML parser can decode (placeholder until HeraldHTML lands).
+import HeraldHTML
+
+/// Which encodings the HTML parser can decode.
 enum EncodingSupport {
-    static func isSupported(_ name: String) -> Bool { true }
+    static func isSupported(_ name: String) -> Bool { MarkupParser.supportsEncoding(name) }
 }

@@ -7,7 +7,10 @@ enum CurlGlobal {
 
     static func ensureInitialized() throws(FetchError) {
         guard initResult == CURLE_OK else {
-            throw FetchError(.internalError, "libcurl failed to initialise (curl_global_init returned \(initResult.rawValue))")
+            throw FetchError(
+                .internalError,
+                "libcurl failed to initialise (curl_global_init returned \(initResult.rawValue))"
+            )
         }
     }
 }

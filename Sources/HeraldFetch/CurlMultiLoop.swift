@@ -1,6 +1,5 @@
-import Logging
-
 internal import CCurl
+import Logging
 
 /// The loop on the dedicated curl thread: starts queued transfers, drives them with `curl_multi_poll`, and
 /// reports finished ones to ``FetchQueue``. Everything here is confined to that thread.

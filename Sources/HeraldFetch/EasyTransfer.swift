@@ -1,10 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 internal import CCurl
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// One libcurl easy handle and the response it collects.
 ///
@@ -65,7 +65,11 @@ final class EasyTransfer {
         check("ACCEPT_ENCODING", herald_curl_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""))
         check(
             "CONNECTTIMEOUT_MS",
-            herald_curl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds)
+            herald_curl_easy_setopt_long(
+                handle,
+                CURLOPT_CONNECTTIMEOUT_MS,
+                configuration.connectTimeout.curlMilliseconds
+            )
         )
         check(
             "TIMEOUT_MS",
@@ -166,7 +170,12 @@ final class EasyTransfer {
             refusedAddress = ip?.description ?? "a non-IP address (family \(family))"
             return CURL_SOCKET_BAD
         }
-        return socket(family, address.pointee.socktype, address.pointee.protocol)
+        #if os(Linux)
+            let socketType = address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue)
+        #else
+            let socketType = address.pointee.socktype
+        #endif
+        return socket(family, socketType, address.pointee.protocol)
     }
 
     // MARK: - Result
@@ -227,7 +236,10 @@ final class EasyTransfer {
                 "refused to connect to \(refusedAddress ?? "?") for \(url): only public addresses are allowed here"
             )
         case CURLE_UNSUPPORTED_PROTOCOL:
-            return FetchError(.schemeNotAllowed, "\(url) (or a redirect from it) uses a scheme that is not allowed: \(detail)")
+            return FetchError(
+                .schemeNotAllowed,
+                "\(url) (or a redirect from it) uses a scheme that is not allowed: \(detail)"
+            )
         case CURLE_URL_MALFORMAT:
             return FetchError(.invalidURL, "\(url) is not a valid URL: \(detail)")
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:

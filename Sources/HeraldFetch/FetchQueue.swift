@@ -1,7 +1,6 @@
+internal import CCurl
 import Dispatch
 import Synchronization
-
-internal import CCurl
 
 /// A libcurl multi handle pointer that may be passed between threads.
 ///

@@ -1,7 +1,6 @@
+internal import CCurl
 import Foundation
 import Logging
-
-internal import CCurl
 
 /// Fetches HTTP(S) resources (and configured `file://` URLs) with libcurl.
 ///
@@ -20,7 +19,11 @@ public final class Fetcher: Sendable {
         guard let multi = curl_multi_init() else {
             throw FetchError(.internalError, "libcurl could not create a multi handle (out of memory?)")
         }
-        _ = herald_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(0, configuration.perHostConnections))
+        _ = herald_curl_multi_setopt_long(
+            multi,
+            CURLMOPT_MAX_HOST_CONNECTIONS,
+            max(0, configuration.perHostConnections)
+        )
         _ = herald_curl_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max(0, configuration.totalConnections))
         _ = herald_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(1, configuration.totalConnections))
         let queue = FetchQueue(multi: MultiHandle(raw: multi))
@@ -100,7 +103,8 @@ public final class Fetcher: Sendable {
         default:
             throw FetchError(
                 .schemeNotAllowed,
-                "the \(scheme.lowercased()): scheme is not allowed (\(url.prefix(80))); only http and https URLs are fetched"
+                "the \(scheme.lowercased()): scheme is not allowed (\(url.prefix(80))); "
+                    + "only http and https URLs are fetched"
             )
         }
     }

@@ -47,7 +47,9 @@ struct IPAddress: Sendable, Equatable, CustomStringConvertible {
         case .v4(let v):
             return "\(v >> 24).\(v >> 16 & 0xff).\(v >> 8 & 0xff).\(v & 0xff)"
         case .v6(let b):
-            let groups = stride(from: 0, to: 16, by: 2).map { String(UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]), radix: 16) }
+            let groups = stride(from: 0, to: 16, by: 2).map {
+                String(UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]), radix: 16)
+            }
             return groups.joined(separator: ":")
         }
     }

@@ -1,94 +1,35 @@
-import Foundation
-import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A small HTTP/1.1 server on 127.0.0.1 for tests and benchmarks.
 ///
 /// It binds a port chosen by the kernel, accepts on its own thread and serves each connection (with keep-alive)
 /// on a thread of its own. Routes are matched on the full request target first, then on the path without the
-/// query string; anything else is answered 404.
+/// query string; anything else is answered 404. The server stops when ``stop()`` is called or when it is released.
 public final class TestHTTPServer: Sendable {
-    /// How a route answers.
-    enum Route: Sendable {
-        case fixed(TestResponse)
-        case handler(@Sendable (TestRequest) -> TestResponse)
-    }
+    private let core: HTTPServerCore
 
-    private struct State {
-        var routes: [String: Route] = [:]
-        var log: [String: [TestRequest]] = [:]
-        var connections: Set<Int32> = []
-        var acceptedConnections = 0
-        var stopped = false
-    }
-
-    private let listenSocket: Int32
-    private let state = Mutex(State())
     /// The port the server listens on.
-    public let port: Int
+    public var port: Int { core.port }
 
     /// The base URL, `http://127.0.0.1:PORT`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(core.port)" }
 
     /// Binds 127.0.0.1 on a free port and starts serving.
     /// - Throws: ``TestServerError`` when the socket cannot be set up.
     public init() throws {
-        let fd = socket(AF_INET, socketStreamType, 0)
-        guard fd >= 0 else { throw TestServerError(operation: "socket") }
-        var enable: Int32 = 1
-        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &enable, socklen_t(MemoryLayout<Int32>.size))
-
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else {
-            let error = TestServerError(operation: "bind")
-            close(fd)
-            throw error
-        }
-        guard listen(fd, 128) == 0 else {
-            let error = TestServerError(operation: "listen")
-            close(fd)
-            throw error
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else {
-            let error = TestServerError(operation: "getsockname")
-            close(fd)
-            throw error
-        }
-        listenSocket = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "test-http-accept"
-        thread.start()
+        core = try HTTPServerCore()
     }
 
     deinit {
-        stop()
+        core.stop()
     }
 
     /// Sets or replaces a route that always gives the same response.
     public func route(_ path: String, _ response: TestResponse) {
-        state.withLock { $0.routes[path] = .fixed(response) }
+        core.route(path, .fixed(response))
     }
 
     /// Sets or replaces a route whose response is computed per request (on the connection's thread).
     public func route(_ path: String, handler: @escaping @Sendable (TestRequest) -> TestResponse) {
-        state.withLock { $0.routes[path] = .handler(handler) }
+        core.route(path, .handler(handler))
     }
 
     /// Sets or replaces a route that redirects to `location` (absolute, or a path on this server).
@@ -98,132 +39,16 @@ public final class TestHTTPServer: Sendable {
 
     /// The requests received for a path (query strings ignored), oldest first.
     public func requests(for path: String) -> [TestRequest] {
-        state.withLock { $0.log[path] ?? [] }
+        core.requests(for: path)
     }
 
     /// How many connections the server has accepted so far (shows whether clients reuse connections).
     public var acceptedConnectionCount: Int {
-        state.withLock { $0.acceptedConnections }
+        core.acceptedConnectionCount
     }
 
     /// Stops accepting and closes open connections. Idempotent.
     public func stop() {
-        let connections = state.withLock { state -> Set<Int32>? in
-            guard !state.stopped else { return nil }
-            state.stopped = true
-            return state.connections
-        }
-        guard let connections else { return }
-        // shutdown() wakes the blocked accept/recv; each socket is closed by the thread that owns it.
-        _ = shutdown(listenSocket, Int32(SHUT_RDWR))
-        for fd in connections { _ = shutdown(fd, Int32(SHUT_RDWR)) }
-    }
-
-    // MARK: - Serving
-
-    private var isStopped: Bool { state.withLock { $0.stopped } }
-
-    private func acceptLoop() {
-        while true {
-            let fd = accept(listenSocket, nil, nil)
-            if fd < 0 {
-                let code = errno
-                if isStopped { break }
-                if code == EINTR || code == ECONNABORTED { continue }
-                usleep(10_000)  // e.g. EMFILE: back off instead of spinning
-                continue
-            }
-            let registered = state.withLock { state -> Bool in
-                guard !state.stopped else { return false }
-                state.connections.insert(fd)
-                state.acceptedConnections += 1
-                return true
-            }
-            guard registered else {
-                close(fd)
-                break
-            }
-            var enable: Int32 = 1
-            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &enable, socklen_t(MemoryLayout<Int32>.size))
-            let thread = Thread { [self] in
-                serve(connection: fd)
-                state.withLock { _ = $0.connections.remove(fd) }
-                close(fd)
-            }
-            thread.name = "test-http-connection"
-            thread.start()
-        }
-        close(listenSocket)
-    }
-
-    private func serve(connection fd: Int32) {
-        var reader = SocketReader(fd: fd)
-        while let request = reader.readRequest() {
-            let response = respond(to: request)
-            guard writeAll(fd, response.bytes) else { return }
-            if !response.keepAlive { return }
-        }
-    }
-
-    private func respond(to request: TestRequest) -> (bytes: [UInt8], keepAlive: Bool) {
-        let route = state.withLock { state -> Route? in
-            state.log[request.path, default: []].append(request)
-            return state.routes[request.target] ?? state.routes[request.path]
-        }
-        let response: TestResponse
-        switch route {
-        case .fixed(let fixed): response = fixed
-        case .handler(let handler): response = handler(request)
-        case nil: response = TestResponse(status: 404, contentType: "text/plain", text: "not found\n")
-        }
-        if let delay = response.delay {
-            let (seconds, attoseconds) = delay.components
-            let micros = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
-            if micros > 0 { usleep(useconds_t(clamping: micros)) }
-        }
-        if let raw = response.raw {
-            return (raw, false)
-        }
-        let connectionHeader = request.headers["connection"]?.lowercased()
-        let keepAlive =
-            request.version == "HTTP/1.0" ? connectionHeader == "keep-alive" : connectionHeader != "close"
-        return (ResponseEncoder.encode(response, for: request, keepAlive: keepAlive), keepAlive)
-    }
-
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, sendFlags) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += written
-        }
-        return true
+        core.stop()
     }
 }
-
-/// A socket call of ``TestHTTPServer`` failed.
-public struct TestServerError: Error, CustomStringConvertible {
-    /// The failing call, e.g. `bind`.
-    public var operation: String
-    /// The errno value.
-    public var errno: Int32
-
-    init(operation: String) {
-        self.operation = operation
-        self.errno = Glibc.errno
-    }
-
-    /// `operation failed: reason`.
-    public var description: String { "\(operation) failed: \(String(cString: strerror(errno)))" }
-}
-
-#if canImport(Glibc)
-private let socketStreamType = Int32(SOCK_STREAM.rawValue)
-private let sendFlags = Int32(MSG_NOSIGNAL)
-#else
-private let socketStreamType = SOCK_STREAM
-private let sendFlags: Int32 = 0
-#endif

@@ -23,7 +23,8 @@ public struct TestRequest: Sendable {
     ) {
         self.method = method
         self.target = target
-        self.path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+        self.path =
+            target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
             ?? target
         self.version = version
         self.headers = headers

@@ -20,7 +20,10 @@ import Testing
     @Test func fetchesBodyAndHeaders() async throws {
         server.route(
             "/feed.xml",
-            TestResponse(headers: [("Content-Type", "application/rss+xml"), ("X-Custom", "yes")], body: Array("<rss/>".utf8))
+            TestResponse(
+                headers: [("Content-Type", "application/rss+xml"), ("X-Custom", "yes")],
+                body: Array("<rss/>".utf8)
+            )
         )
         var request = FetchRequest(url: url("/feed.xml"))
         request.accept = "application/rss+xml"
@@ -75,7 +78,10 @@ import Testing
     @Test func gzipBodiesAreDecoded() async throws {
         let text = Array(String(repeating: "Herald gzip test line. ", count: 500).utf8)
         server.route("/stored", TestResponse(body: text, gzip: true))
-        server.route("/rle", TestResponse(body: text + [UInt8](repeating: 65, count: 10_000), gzip: true, gzipCompression: .runLength))
+        server.route(
+            "/rle",
+            TestResponse(body: text + [UInt8](repeating: 65, count: 10_000), gzip: true, gzipCompression: .runLength)
+        )
         let stored = try await fetcher.fetch(FetchRequest(url: url("/stored")))
         #expect(stored.headers["content-encoding"] == "gzip")
         #expect(stored.body == text)
@@ -205,7 +211,9 @@ import Testing
     }
 
     @Test func fileSchemeNeedsPermission() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("herald-fetch-\(UUID().uuidString).xml")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "herald-fetch-\(UUID().uuidString).xml"
+        )
         try Data("<feed/>".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let fileURL = file.absoluteString

@@ -27,14 +27,18 @@ import Testing
         #expect(!address.isPublic)
     }
 
-    @Test(arguments: ["2606:4700:4700::1111", "2a00:1450:4001:82a::200e", "::ffff:8.8.8.8", "64:ff9b::8.8.8.8",
-        "2002:0808:0808::1"])
+    @Test(arguments: [
+        "2606:4700:4700::1111", "2a00:1450:4001:82a::200e", "::ffff:8.8.8.8", "64:ff9b::8.8.8.8",
+        "2002:0808:0808::1",
+    ])
     func publicIPv6(text: String) throws {
         let address = try #require(IPAddress(text))
         #expect(address.isPublic)
     }
 
-    @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "::1::", "1:2:3:4:5:6:7:8:9", "gggg::1", "12345::"])
+    @Test(arguments: [
+        "", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "::1::", "1:2:3:4:5:6:7:8:9", "gggg::1", "12345::",
+    ])
     func invalidText(text: String) {
         #expect(IPAddress(text) == nil)
     }
