@@ -249,7 +249,8 @@ import Testing
     @Test func writeFailureMakesTheLogUnusable() throws {
         try withTemporaryDirectory { dir throws in
             // /dev/full accepts opens and fails every write with ENOSPC.
-            try FileManager.default.createSymbolicLink(atPath: "\(dir)/changes.ndjson", withDestinationPath: "/dev/full")
+            let path = "\(dir)/changes.ndjson"
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/dev/full")
             let log = try ChangeLog.open(stateDirectory: dir, logger: makeLogger())
             defer { log.close() }
             let first = #expect(throws: StoreError.self) { _ = try log.append([event(1)]) }
