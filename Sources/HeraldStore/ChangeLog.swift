@@ -71,10 +71,10 @@ public final class ChangeLog: Sendable {
                 message: "\(logPath) has content but \(metadataPath), which holds the log's epoch, is missing; "
                     + "restore \(metadataFileName) from a backup, or move \(fileName) aside to start a new log")
         }
-        if metadata != nil, scan == nil {
+        if let old = metadata, scan == nil {
             logger.warning(
                 "change log file is missing; starting a new log with a new epoch",
-                metadata: ["path": "\(logPath)", "old_epoch": "\(metadata!.epoch)"])
+                metadata: ["path": "\(logPath)", "old_epoch": "\(old.epoch)"])
             metadata = nil
         }
         if let metadata, let scan, let lastEpoch = scan.lastEpoch, lastEpoch != metadata.epoch {
@@ -84,21 +84,24 @@ public final class ChangeLog: Sendable {
                     + "\(metadata.epoch); the two files do not belong together")
         }
 
-        let fd = try Syscall.open(logPath, flags: O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode: 0o644)
+        // A new epoch is recorded (durably) before the log file is created, so a crash in between never pairs
+        // an old epoch with a restarted sequence.
         let epoch: String
-        do {
-            if let metadata {
-                epoch = metadata.epoch
-            } else {
-                // The log file exists (empty) before log.json is written; writing log.json fsyncs the directory,
-                // which makes both entries durable.
-                let fresh = ChangeLogMetadata(epoch: UUID().uuidString.lowercased(), created: RFC3339.nowString())
-                try AtomicFile.write(try StateJSON.encode(fresh), to: metadataPath)
-                epoch = fresh.epoch
+        if let metadata {
+            epoch = metadata.epoch
+        } else {
+            let fresh = ChangeLogMetadata(epoch: UUID().uuidString.lowercased(), created: RFC3339.nowString())
+            try AtomicFile.write(try StateJSON.encode(fresh), to: metadataPath)
+            epoch = fresh.epoch
+        }
+        let fd = try Syscall.open(logPath, flags: O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode: 0o644)
+        if scan == nil {
+            do {
+                try Syscall.fsyncDirectory(stateDirectory)
+            } catch {
+                Syscall.closeIgnoringErrors(fd)
+                throw error
             }
-        } catch {
-            Syscall.closeIgnoringErrors(fd)
-            throw error
         }
 
         var lastSeq = scan?.lastSeq ?? 0

@@ -96,8 +96,9 @@ enum LogLine {
                 index += 1
             }
             if index == start { return nil }
-            if index < bytes.endIndex, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
-                return nil
+            if index < bytes.endIndex {
+                let next = bytes[index]
+                if next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") { return nil }
             }
             return value
         }

@@ -113,11 +113,13 @@ import Testing
             let stream = ChangeLogReader(path: path).follow(after: 3, pollInterval: .milliseconds(5))
             let consumer = Task {
                 var seen: [UInt64] = []
-                for try await batch in stream { seen += batch.map(\.seq) }
+                for try await batch in stream {
+                    seen += batch.map(\.seq)
+                    // Cancelling the consuming task must end the stream (otherwise this loop never returns).
+                    if seen.count >= 2 { withUnsafeCurrentTask { $0?.cancel() } }
+                }
                 return seen
             }
-            try await Task.sleep(for: .milliseconds(50))
-            consumer.cancel()
             #expect(try await consumer.value == [4, 5])
         }
     }
