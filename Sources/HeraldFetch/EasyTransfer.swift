@@ -221,13 +221,13 @@ final class EasyTransfer {
             return FetchError(
                 .tooLarge,
                 "response from \(url) exceeded \(FetchConfiguration.describeBytes(maxBodyBytes)) after decoding; "
-                    + "raise maxBodyBytes if this resource is legitimately that large"
+                    + "raise limits.max_body_bytes if this resource is legitimately that large"
             )
         case CURLE_FILESIZE_EXCEEDED:
             return FetchError(
                 .tooLarge,
                 "response from \(url) announced a Content-Length over "
-                    + "\(FetchConfiguration.describeBytes(maxBodyBytes)); raise maxBodyBytes if this resource is "
+                    + "\(FetchConfiguration.describeBytes(maxBodyBytes)); raise limits.max_body_bytes if this resource is "
                     + "legitimately that large"
             )
         case CURLE_COULDNT_CONNECT where refusedAddress != nil:

@@ -33,6 +33,12 @@ import Testing
         var truncated = Array(good.utf8)
         truncated.removeLast(truncated.count / 2)
         server.route("/truncated.xml", TestResponse(status: 200, headers: [("Content-Type", "application/rss+xml")], body: truncated))
+        server.route("/huge.xml", TestResponse(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(good.utf8) + [UInt8](repeating: 0x20, count: 200_000)))
+        var bomb = TestResponse(status: 200, headers: [("Content-Type", "application/rss+xml")], body: [UInt8](repeating: 0x20, count: 4_000_000))
+        bomb.gzip = true
+        bomb.gzipCompression = .runLength
+        server.route("/bomb.xml", bomb)
+        server.route("/binary.xml", TestResponse(status: 200, headers: [("Content-Type", "application/rss+xml")], body: (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7) }))
         // Redirected and gzipped feeds work.
         server.redirect("/moved.xml", to: "/gz.xml", status: 301)
         var gz = TestResponse(status: 200, contentType: "application/rss+xml", text: goodFeed(server, seed: "zipped"))
@@ -46,10 +52,12 @@ import Testing
                 ("html", "\(server.baseURL)/html.xml"), ("garbage", "\(server.baseURL)/garbage.xml"),
                 ("slow", "\(server.baseURL)/slow.xml"), ("loop", "\(server.baseURL)/loop-a"),
                 ("moved", "\(server.baseURL)/moved.xml"), ("unreachable", "http://127.0.0.1:9/feed.xml"),
-            ], interval: "1s")
+                ("truncated", "\(server.baseURL)/truncated.xml"), ("huge", "\(server.baseURL)/huge.xml"),
+                ("bomb", "\(server.baseURL)/bomb.xml"), ("binary", "\(server.baseURL)/binary.xml"),
+            ], interval: "1s", extra: "  max_body_bytes: 64KiB")
         let daemon = try DaemonProcess(sandbox: sandbox)
-        sandbox.waitUntil("seven feed.failed events") {
-            Set(sandbox.events(ofType: "feed.failed").compactMap { ($0["data"] as? [String: Any])?["feed_id"] as? String }).count == 7
+        sandbox.waitUntil("eleven feed.failed events") {
+            Set(sandbox.events(ofType: "feed.failed").compactMap { ($0["data"] as? [String: Any])?["feed_id"] as? String }).count == 11
         }
         sandbox.waitUntil("the gzipped feed's article") { sandbox.events(ofType: "article.created").count == 1 }
         #expect(reason(sandbox, feed: "missing")?.contains("HTTP 404") == true)
@@ -59,6 +67,10 @@ import Testing
         #expect(reason(sandbox, feed: "slow")?.lowercased().contains("time") == true)
         #expect(reason(sandbox, feed: "loop")?.lowercased().contains("redirect") == true)
         #expect(reason(sandbox, feed: "unreachable") != nil)
+        #expect(reason(sandbox, feed: "truncated")?.contains("truncated") == true)
+        #expect(reason(sandbox, feed: "huge")?.contains("64 KiB") == true, "\(reason(sandbox, feed: "huge") ?? "")")
+        #expect(reason(sandbox, feed: "bomb")?.contains("64 KiB after decoding") == true, "\(reason(sandbox, feed: "bomb") ?? "")")
+        #expect(reason(sandbox, feed: "binary") != nil)
         #expect(daemon.log.contains("feed poll failed"))
         #expect(daemon.isRunning)
 
@@ -73,7 +85,6 @@ import Testing
         #expect(stop.status == 0)
         #expect(stop.seconds < 5)
         #expect(errorPolls < 8, "a failing feed backs off (\(errorPolls) polls)")
-        // A truncated feed in the list is parsed as far as it goes or rejected, never crashing anything.
         #expect(sandbox.events().allSatisfy { $0["seq"] is Int })
         let state = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sandbox.stateDirectory + "/feeds/error.json"))) as? [String: Any])

@@ -70,6 +70,11 @@ struct FeedIngest: Sendable {
             } catch {
                 throw PollFailure("\(error)")
             }
+            // libxml2 recovers what it can from a document cut short, but ingesting half a feed would hide the
+            // problem: a truncated document is a failed poll (other recoverable faults are only warnings).
+            if let truncation = parsed.warnings.first(where: { $0.contains("Premature end of data") }) {
+                throw PollFailure("the feed document is truncated (\(truncation))")
+            }
         } catch let error as FatalStateError {
             throw error
         } catch is CancellationError {
@@ -92,7 +97,7 @@ struct FeedIngest: Sendable {
             return report
         }
         for warning in parsed.warnings {
-            logger.info("feed warning", metadata: ["feed": "\(feed.id)", "warning": "\(warning)"])
+            logger.warning("feed warning", metadata: ["feed": "\(feed.id)", "warning": "\(warning)"])
         }
 
         let entries: [FeedEntry]
