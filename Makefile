@@ -5,7 +5,8 @@ SWIFT_BUILD_FLAGS ?=
 CONFIG ?= config/herald.yaml
 BIN := .build/release/herald
 
-.PHONY: all deps build release run test test-quick install uninstall bench-extraction bench-feeds clean
+
+.PHONY: all deps test-deps build release run test test-quick install uninstall bench-extraction bench-feeds clean
 
 all: release
 
@@ -21,6 +22,11 @@ deps:
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# Tools the fault-injection tests use (they skip without them).
+test-deps: deps
+	@command -v strace >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace; }
+
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
@@ -32,7 +38,7 @@ run: release
 	$(BIN) run --config $(CONFIG)
 
 # Builds and runs every test (unit and integration; integration tests drive the release binary).
-test: release
+test: release test-deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	HERALD_BINARY=$(CURDIR)/$(BIN) swift test --skip-build $(SWIFT_BUILD_FLAGS)
 
@@ -52,6 +58,8 @@ uninstall:
 
 bench-extraction: release
 	bench/extraction/run
+	bench/extraction/speed
+	bench/extraction/meta
 
 bench-feeds: release
 	bench/feeds/run

@@ -20,7 +20,12 @@ public enum Daemon {
         defer { lock.release() }
 
         let engine = try HeraldEngine(config: config, logger: logger)
-        defer { engine.close() }
+        do {
+            try await engine.start()
+        } catch {
+            await engine.close()
+            throw error
+        }
         let notifier = SystemdNotifier()
         let status: @Sendable () async -> String = { engine.statusLine(failingFeeds: await engine.failingFeeds()) }
         let scheduler = FeedScheduler(engine: engine, logger: logger) {
@@ -62,8 +67,15 @@ public enum Daemon {
             logger: logger)
         groupConfig.maximumGracefulShutdownDuration = .seconds(4)
         let group = ServiceGroup(configuration: groupConfig)
-        try await group.run()
-        logger.notice("herald stopped", metadata: ["last_seq": "\(engine.changeLog.lastSeq)"])
+        do {
+            try await group.run()
+        } catch {
+            // A fatal error: the log may be unusable. Do not mark a clean shutdown; exit non-zero.
+            engine.fetcher.shutdown()
+            throw error
+        }
+        await engine.close()
+        logger.notice("herald stopped", metadata: ["last_seq": "\(engine.changeLog.durableSeq)"])
     }
 
     /// `herald reingest` without a running daemon: takes the state lock and does the work in this process.
@@ -77,7 +89,14 @@ public enum Daemon {
         let lock = try StateLock.acquire(stateDirectory: config.stateDirectory, purpose: "reingest")
         defer { lock.release() }
         let engine = try HeraldEngine(config: config, logger: logger)
-        defer { engine.close() }
-        return try await engine.reingest(scope)
+        do {
+            try await engine.start()
+            let result = try await engine.reingest(scope)
+            await engine.close()
+            return result
+        } catch {
+            await engine.close()
+            throw error
+        }
     }
 }

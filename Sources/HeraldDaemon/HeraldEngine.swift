@@ -72,7 +72,8 @@ public final class HeraldEngine: Sendable {
     public init(config: HeraldConfig, logger: Logger) throws {
         self.store = StateStore(directory: config.stateDirectory)
         try store.prepare()
-        self.changeLog = try ChangeLog.open(stateDirectory: config.stateDirectory, logger: logger)
+        self.changeLog = try ChangeLog.open(
+            stateDirectory: config.stateDirectory, options: config.changeLogOptions, logger: logger)
         self.ledger = ArticleLedger(store: store, changeLog: changeLog, logger: logger)
         var fetchConfig = FetchConfiguration(userAgent: config.userAgent)
         fetchConfig.maxBodyBytes = config.limits.maxBodyBytes
@@ -132,7 +133,6 @@ public final class HeraldEngine: Sendable {
             }
             work = [(feed, .reingest)]
         case .url(let url):
-            try await ledger.loadAll()
             let matches = await ledger.entries(withURL: url)
             let feedIDs = Set(matches.map(\.feedID))
             work = config.feeds.filter { feedIDs.contains($0.id) }.map { ($0, .reingestURLs([url])) }
@@ -144,7 +144,7 @@ public final class HeraldEngine: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let started = try await ledger.emit(
-            "reingest.started", subject: "reingest/\(requestID)",
+            EventType.reingestStarted, subject: "reingest/\(requestID)",
             data: ["request_id": .string(requestID), "scope": scope.eventData,
                    "feeds": .array(work.map { .string($0.0.id) })])
         logger.notice("re-ingest started", metadata: ["scope": "\(scope)", "request": "\(requestID)"])
@@ -167,7 +167,7 @@ public final class HeraldEngine: Sendable {
         let elapsed = clock.now - start
         let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         let completed = try await ledger.emit(
-            "reingest.completed", subject: "reingest/\(requestID)",
+            EventType.reingestCompleted, subject: "reingest/\(requestID)",
             data: [
                 "request_id": .string(requestID), "scope": scope.eventData, "duration_ms": .int(Int64(ms)),
                 "feeds": .int(Int64(totals.feeds)), "failed_feeds": .int(Int64(totals.failedFeeds)),
@@ -183,16 +183,23 @@ public final class HeraldEngine: Sendable {
 
     /// Number of feeds currently failing.
     func failingFeeds() async -> Int {
-        var n = 0
-        for feed in config.feeds {
-            if let state = try? await ledger.feedState(id: feed.id, url: feed.url), state.failing { n += 1 }
-        }
-        return n
+        await ledger.failingCount(of: config.feeds.map(\.id))
     }
 
-    /// Stops the fetcher and closes the change log.
-    public func close() {
+    /// Brings the state in line with the change log (replay, staged files). Call once before any work.
+    @discardableResult
+    func start() async throws -> ArticleLedger.RecoveryReport {
+        try await ledger.recover()
+    }
+
+    /// Stops the fetcher, flushes and closes the change log, and records that the state reflects all of it.
+    public func close() async {
         fetcher.shutdown()
-        changeLog.close()
+        do {
+            try changeLog.close()
+            try await ledger.checkpoint()
+        } catch {
+            logger.error("could not close the change log cleanly: \(error)")
+        }
     }
 }

@@ -144,7 +144,10 @@ final class HTTPServerCore: Sendable {
     private func respond(to request: TestRequest) -> (bytes: [UInt8], keepAlive: Bool) {
         let route = state.withLock { state -> Route? in
             state.log[request.path, default: []].append(request)
-            return state.routes[request.target] ?? state.routes[request.path]
+            if let exact = state.routes[request.target] ?? state.routes[request.path] { return exact }
+            // A route ending in "/" also serves every path below it (the longest such prefix wins).
+            let prefix = state.routes.keys.filter { $0.hasSuffix("/") && request.path.hasPrefix($0) }.max { $0.count < $1.count }
+            return prefix.flatMap { state.routes[$0] }
         }
         let response: TestResponse
         switch route {

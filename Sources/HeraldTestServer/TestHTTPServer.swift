@@ -27,7 +27,8 @@ public final class TestHTTPServer: Sendable {
         core.route(path, .fixed(response))
     }
 
-    /// Sets or replaces a route whose response is computed per request (on the connection's thread).
+    /// Sets or replaces a route whose response is computed per request (on the connection's thread). A path
+    /// ending in "/" also answers every path below it that has no route of its own.
     public func route(_ path: String, handler: @escaping @Sendable (TestRequest) -> TestResponse) {
         core.route(path, .handler(handler))
     }

@@ -11,7 +11,7 @@ struct Herald: AsyncParsableCommand {
         version: HeraldVersion.current,
         subcommands: [
             RunCommand.self, TailCommand.self, ReingestCommand.self, StatusCommand.self, CheckConfigCommand.self,
-            ExtractCommand.self, ParseFeedCommand.self,
+            ExtractCommand.self, ParseFeedCommand.self, VerifyCommand.self,
         ]
     )
 }

@@ -33,7 +33,7 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.writeConfig(feeds: [("news", "\(server.baseURL)/feed.xml")], interval: "1s")
         let daemon = try DaemonProcess(sandbox: sandbox)
-        sandbox.waitUntil("three article.created events") { sandbox.events(ofType: "article.created").count == 3 }
+        sandbox.waitUntil("three article.created events") { sandbox.events(ofType: "herald.article.created").count == 3 }
         // Wait for at least two more polls, which must be answered 304 and create nothing.
         sandbox.waitUntil("conditional polls") {
             server.requests(for: "/feed.xml").filter { $0.headers["if-none-match"] != nil }.count >= 2
@@ -42,7 +42,7 @@ import Testing
         #expect(stop.status == 0, "daemon log:\n\(daemon.log)")
         #expect(stop.seconds < 5)
 
-        let created = sandbox.events(ofType: "article.created")
+        let created = sandbox.events(ofType: "herald.article.created")
         #expect(created.count == 3)
         #expect(server.requests(for: "/a/alpha").count == 1, "a known entry's page is not fetched again")
         for event in created {
@@ -84,7 +84,7 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.writeConfig(feeds: [("news", "\(server.baseURL)/feed.xml")], interval: "1s")
         var daemon = try DaemonProcess(sandbox: sandbox)
-        sandbox.waitUntil("articles") { sandbox.events(ofType: "article.created").count == 3 }
+        sandbox.waitUntil("articles") { sandbox.events(ofType: "herald.article.created").count == 3 }
         #expect(daemon.terminate().status == 0)
         let before = sandbox.events().count
 
@@ -94,21 +94,21 @@ import Testing
             server.requests(for: "/feed.xml").filter { $0.headers["if-none-match"] != nil }.count >= 1
         }
         usleep(300_000)
-        #expect(sandbox.events(ofType: "article.created").count == 3)
+        #expect(sandbox.events(ofType: "herald.article.created").count == 3)
 
         // The bravo page changes and the feed says so with a new date: article.updated.
         server.page("/a/bravo", Fixtures.article(title: "The bravo story", paragraphs: Fixtures.paragraphs("bravo revised")))
         server.feed("/feed.xml", feedXML(server, dates: [Self.date1, "Thu, 19 Nov 2026 10:00:00 GMT", Self.date3]))
-        sandbox.waitUntil("article.updated") { sandbox.events(ofType: "article.updated").count == 1 }
+        sandbox.waitUntil("article.updated") { sandbox.events(ofType: "herald.article.updated").count == 1 }
         #expect(daemon.terminate().status == 0)
 
-        let updated = try #require(sandbox.events(ofType: "article.updated").first)
+        let updated = try #require(sandbox.events(ofType: "herald.article.updated").first)
         let data = try #require(updated["data"] as? [String: Any])
         #expect(data["previous_hash"] as? String != nil)
         #expect(data["previous_hash"] as? String != data["content_hash"] as? String)
-        #expect(sandbox.events(ofType: "article.created").count == 3)
+        #expect(sandbox.events(ofType: "herald.article.created").count == 3)
         #expect(sandbox.events().count > before)
-        let hashes = sandbox.events(ofType: "article.created").compactMap { ($0["data"] as? [String: Any])?["content_hash"] as? String }
+        let hashes = sandbox.events(ofType: "herald.article.created").compactMap { ($0["data"] as? [String: Any])?["content_hash"] as? String }
         #expect(Set(hashes).count == hashes.count, "no content hash created twice")
     }
 
@@ -127,14 +127,14 @@ import Testing
         try sandbox.writeConfig(feeds: [("news", "\(server.baseURL)/feed.xml"), ("other", "\(server.baseURL)/other.xml")])
         let second = try sandbox.run(["reingest", "--config", sandbox.configPath, "--feed", "other"])
         #expect(second.status == 0, "\(second.stderr)")
-        let duplicates = sandbox.events(ofType: "article.duplicate")
+        let duplicates = sandbox.events(ofType: "herald.article.duplicate")
         #expect(duplicates.count == 1)
         let data = try #require(duplicates.first?["data"] as? [String: Any])
         let alpha = try #require(
-            sandbox.events(ofType: "article.created").first { ($0["data"] as? [String: Any])?["url"] as? String == "\(server.baseURL)/a/alpha" })
+            sandbox.events(ofType: "herald.article.created").first { ($0["data"] as? [String: Any])?["url"] as? String == "\(server.baseURL)/a/alpha" })
         #expect(data["original_id"] as? String == (alpha["data"] as? [String: Any])?["article_id"] as? String)
         #expect(data["kind"] as? String == "exact")
-        #expect(sandbox.events(ofType: "article.created").count == 3)
+        #expect(sandbox.events(ofType: "herald.article.created").count == 3)
     }
 
     @Test func tailSinceAndFollow() throws {
@@ -168,8 +168,8 @@ import Testing
         #expect(offline.status == 0, "\(offline.stderr)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(offline.stdout.utf8)) as? [String: Any])
         #expect((result["totals"] as? [String: Any])?["created"] as? Int == 3)
-        #expect(sandbox.events(ofType: "reingest.started").count == 1)
-        #expect(sandbox.events(ofType: "reingest.completed").count == 1)
+        #expect(sandbox.events(ofType: "herald.reingest.started").count == 1)
+        #expect(sandbox.events(ofType: "herald.reingest.completed").count == 1)
 
         // Unchanged content: a second re-ingest creates and updates nothing, and refetches despite validators.
         let daemon = try DaemonProcess(sandbox: sandbox)
@@ -189,14 +189,14 @@ import Testing
         server.page("/a/charlie", Fixtures.article(title: "The charlie story", paragraphs: Fixtures.paragraphs("charlie v2")))
         let byURL = try sandbox.run(["reingest", "--config", sandbox.configPath, "--url", "\(server.baseURL)/a/charlie"])
         #expect(byURL.status == 0, "\(byURL.stderr)")
-        #expect(sandbox.events(ofType: "article.updated").count == 1)
+        #expect(sandbox.events(ofType: "herald.article.updated").count == 1)
         let unknown = try sandbox.run(["reingest", "--config", sandbox.configPath, "--feed", "nope"])
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("no feed with id"))
 
         // The started/completed pairs bracket the work, and the events were durable before the command returned.
-        #expect(sandbox.events(ofType: "reingest.started").count == 3)
-        #expect(sandbox.events(ofType: "reingest.completed").count == 3)
+        #expect(sandbox.events(ofType: "herald.reingest.started").count == 3)
+        #expect(sandbox.events(ofType: "herald.reingest.completed").count == 3)
         #expect(daemon.terminate().status == 0)
     }
 
@@ -206,7 +206,7 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.writeConfig(feeds: [("news", "\(server.baseURL)/feed.xml")])
         let daemon = try DaemonProcess(sandbox: sandbox)
-        sandbox.waitUntil("articles") { sandbox.events(ofType: "article.created").count == 3 }
+        sandbox.waitUntil("articles") { sandbox.events(ofType: "herald.article.created").count == 3 }
         let second = try sandbox.run(["run", "--config", sandbox.configPath], timeout: 20)
         #expect(second.status == 75)
         #expect(second.stderr.contains("in use by another herald process"))

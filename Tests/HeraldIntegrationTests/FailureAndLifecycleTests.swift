@@ -13,7 +13,7 @@ import Testing
     }
 
     func reason(_ sandbox: Sandbox, feed: String) -> String? {
-        let failed = sandbox.events(ofType: "feed.failed").last { ($0["data"] as? [String: Any])?["feed_id"] as? String == feed }
+        let failed = sandbox.events(ofType: "herald.feed.failed").last { ($0["data"] as? [String: Any])?["feed_id"] as? String == feed }
         return (failed?["data"] as? [String: Any])?["reason"] as? String
     }
 
@@ -57,9 +57,9 @@ import Testing
             ], interval: "1s", extra: "  max_body_bytes: 64KiB")
         let daemon = try DaemonProcess(sandbox: sandbox)
         sandbox.waitUntil("eleven feed.failed events") {
-            Set(sandbox.events(ofType: "feed.failed").compactMap { ($0["data"] as? [String: Any])?["feed_id"] as? String }).count == 11
+            Set(sandbox.events(ofType: "herald.feed.failed").compactMap { ($0["data"] as? [String: Any])?["feed_id"] as? String }).count == 11
         }
-        sandbox.waitUntil("the gzipped feed's article") { sandbox.events(ofType: "article.created").count == 1 }
+        sandbox.waitUntil("the gzipped feed's article") { sandbox.events(ofType: "herald.article.created").count == 1 }
         #expect(reason(sandbox, feed: "missing")?.contains("HTTP 404") == true)
         #expect(reason(sandbox, feed: "error")?.contains("HTTP 500") == true)
         #expect(reason(sandbox, feed: "html")?.lowercased().contains("not a feed") == true)
@@ -77,7 +77,7 @@ import Testing
         // The 404 feed is fixed: it recovers on a later (backed-off) poll.
         server.route("/missing.xml", TestResponse(status: 200, contentType: "application/rss+xml", text: goodFeed(server, seed: "found")))
         sandbox.waitUntil("feed.recovered", timeout: 30) {
-            sandbox.events(ofType: "feed.recovered").contains { ($0["data"] as? [String: Any])?["feed_id"] as? String == "missing" }
+            sandbox.events(ofType: "herald.feed.recovered").contains { ($0["data"] as? [String: Any])?["feed_id"] as? String == "missing" }
         }
         // Backoff: the still-broken 500 feed is polled less often than every second.
         let errorPolls = server.requests(for: "/error.xml").count
@@ -111,7 +111,7 @@ import Testing
         try sandbox.writeConfig(feeds: [("f", "\(server.baseURL)/f.xml")])
         let result = try sandbox.run(["reingest", "--config", sandbox.configPath, "--all"])
         #expect(result.status == 0, "\(result.stderr)")
-        let created = sandbox.events(ofType: "article.created")
+        let created = sandbox.events(ofType: "herald.article.created")
         #expect(created.count == 3)
         for event in created {
             let data = try #require(event["data"] as? [String: Any])
@@ -142,7 +142,7 @@ import Testing
         sandbox.waitUntil("READY=1") { listener.messages().contains { $0.contains("READY=1") } }
         sandbox.waitUntil("WATCHDOG=1") { listener.messages().contains { $0.contains("WATCHDOG=1") } }
         #expect(listener.messages().contains { $0.contains("STATUS=") })
-        sandbox.waitUntil("feed one") { sandbox.events(ofType: "article.created").count == 1 }
+        sandbox.waitUntil("feed one") { sandbox.events(ofType: "herald.article.created").count == 1 }
 
         // A bad configuration is rejected and the old one kept.
         let good = try String(contentsOfFile: sandbox.configPath, encoding: .utf8)
@@ -155,7 +155,7 @@ import Testing
         // A good one adds feed two.
         try (good + "  - id: two\n    url: \(server.baseURL)/two.xml\n").write(toFile: sandbox.configPath, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
-        sandbox.waitUntil("feed two after reload") { sandbox.events(ofType: "article.created").count == 2 }
+        sandbox.waitUntil("feed two after reload") { sandbox.events(ofType: "herald.article.created").count == 2 }
         #expect(daemon.log.contains("configuration reloaded"))
         let readyCount = listener.messages().filter { $0.contains("READY=1") }.count
         #expect(readyCount >= 3, "READY=1 at start and after each reload")
@@ -183,7 +183,7 @@ import Testing
         let stop = daemon.terminate()
         #expect(stop.status == 0, "\(daemon.log)")
         #expect(stop.seconds < 5)
-        #expect(sandbox.events(ofType: "feed.failed").isEmpty, "an abandoned poll is not a failure")
+        #expect(sandbox.events(ofType: "herald.feed.failed").isEmpty, "an abandoned poll is not a failure")
     }
 
     @Test func checkConfigListsEveryProblemWithItsLine() throws {

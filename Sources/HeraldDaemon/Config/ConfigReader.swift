@@ -26,7 +26,10 @@ struct ConfigReader {
 
     static let topLevelKeys: Set<String> = [
         "state_dir", "contact", "user_agent", "interval", "jitter", "allow_private_networks", "log_level", "limits",
-        "feeds",
+        "log", "feeds",
+    ]
+    static let logKeys: Set<String> = [
+        "segment_max_bytes", "segment_max_age", "commit_delay", "retain_segments", "retain_age",
     ]
     static let limitKeys: Set<String> = [
         "max_body_bytes", "max_entries_per_feed", "per_host_connections", "concurrent_feeds", "concurrent_pages",
@@ -73,6 +76,8 @@ struct ConfigReader {
                 }
             case "limits":
                 config.limits = readLimits(value)
+            case "log":
+                config.log = readLog(value)
             case "feeds":
                 config.feeds = readFeeds(value)
             default:
@@ -118,6 +123,37 @@ struct ConfigReader {
             }
         }
         return limits
+    }
+
+    mutating func readLog(_ node: Node) -> HeraldConfig.LogSettings {
+        var log = HeraldConfig.LogSettings()
+        guard let mapping = node.mapping else {
+            fail(node, "log", "must be a mapping")
+            return log
+        }
+        for (key, value) in mapping {
+            let name = key.string ?? "?"
+            let field = "log.\(name)"
+            switch name {
+            case "segment_max_bytes":
+                if let n = byteSize(value, field) { log.segmentMaxBytes = n }
+            case "segment_max_age":
+                if let d = duration(value, field, minimum: .seconds(1)) { log.segmentMaxAge = d }
+            case "commit_delay":
+                if let d = DurationText.parse(value.string ?? ""), d <= .seconds(1) {
+                    log.commitDelay = d
+                } else {
+                    fail(value, field, "must be a duration from 0ms to 1s, such as 2ms")
+                }
+            case "retain_segments":
+                if let n = integer(value, field, 1...1_000_000) { log.retainSegments = n }
+            case "retain_age":
+                if let d = duration(value, field, minimum: .seconds(60)) { log.retainAge = d }
+            default:
+                fail(key, field, "unknown log setting (known: \(Self.logKeys.sorted().joined(separator: ", ")))")
+            }
+        }
+        return log
     }
 
     mutating func readFeeds(_ node: Node) -> [HeraldConfig.FeedConfig] {

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldStore
 
 /// Herald's validated configuration, read from a YAML file (default `config/herald.yaml`).
 public struct HeraldConfig: Sendable, Equatable {
@@ -38,6 +39,23 @@ public struct HeraldConfig: Sendable, Equatable {
         public var maxBackoff: Duration = .seconds(6 * 3600)
     }
 
+    /// How the change log is written, rotated and retained.
+    public struct LogSettings: Sendable, Equatable {
+        /// Start a new segment past this size.
+        public var segmentMaxBytes: Int = 64 << 20
+        /// Start a new segment when the active one is this old.
+        public var segmentMaxAge: Duration = .seconds(86_400)
+        /// Longest time the writer waits to gather events into one fsync.
+        public var commitDelay: Duration = .milliseconds(2)
+        /// Keep at most this many segments (nil: all).
+        public var retainSegments: Int?
+        /// Delete segments older than this (nil: never).
+        public var retainAge: Duration?
+    }
+
+    /// Change-log settings.
+    public var log = LogSettings()
+
     /// Directory holding state files and the change log.
     public var stateDirectory: String = "state"
     /// Contact put into the User-Agent (a URL or mailto:).
@@ -64,6 +82,17 @@ public struct HeraldConfig: Sendable, Equatable {
         if let userAgentOverride { return userAgentOverride }
         let contactPart = contact.map { " (+\($0))" } ?? ""
         return "Herald/\(HeraldVersion.current)\(contactPart)"
+    }
+
+    /// Options for `ChangeLog.open`.
+    public var changeLogOptions: ChangeLogOptions {
+        var options = ChangeLogOptions()
+        options.segmentMaxBytes = log.segmentMaxBytes
+        options.segmentMaxAge = log.segmentMaxAge
+        options.commitDelay = log.commitDelay
+        options.retainSegments = log.retainSegments
+        options.retainAge = log.retainAge
+        return options
     }
 
     /// The poll interval of a feed.

@@ -19,6 +19,7 @@ struct ArticleCandidate: Sendable {
             "content_hash": .string(record.contentHash),
             "path": .string(path),
             "source": .string(record.extraction.source),
+            "fingerprint": .string(fingerprint),
         ]
     }
 }

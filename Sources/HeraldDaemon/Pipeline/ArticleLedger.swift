@@ -10,15 +10,40 @@ public enum RecordOutcome: Sendable, Equatable {
     case unchanged
 }
 
-/// The single place that decides what a fetched article means (new, changed, duplicate, unchanged) and records
-/// it: first the change-log event (appended and fsynced), then the article file, then the feed state.
+/// Event types written by the daemon.
+enum EventType {
+    static let articleCreated = "herald.article.created"
+    static let articleUpdated = "herald.article.updated"
+    static let articleDuplicate = "herald.article.duplicate"
+    static let feedFailed = "herald.feed.failed"
+    static let feedRecovered = "herald.feed.recovered"
+    static let reingestStarted = "herald.reingest.started"
+    static let reingestCompleted = "herald.reingest.completed"
+}
+
+/// The single place that decides what a fetched article means (new, changed, duplicate, unchanged) and records it.
 ///
-/// An actor, so decisions about one content hash are never taken twice at once.
+/// Order of writes, so that state and log never disagree:
+/// 1. the article file is written to `articles/.staging/` (invisible to readers of `articles/`);
+/// 2. the event is appended to the change log and made durable (group commit);
+/// 3. the staged file is moved to `articles/ab/<hash>.json`, and the feed state is written with `applied_seq`.
+/// At start, `recover()` replays every event after the lowest `applied_seq` into the feed states, publishes staged
+/// files whose event is durable, and deletes the rest (their event never reached the disk).
+///
+/// An actor: decisions are taken one at a time against the in-memory state, which is ahead of the disk by at most
+/// the events still waiting for their fsync. State is written only once the events it reflects are durable.
 actor ArticleLedger {
+    struct HashOwner {
+        var articleID: String
+        var feedID: String
+        var entryKey: String
+    }
+
     let store: StateStore
     let changeLog: ChangeLog
     let logger: Logger
     private var feeds: [String: FeedState] = [:]
+    private var owners: [String: HashOwner] = [:]
 
     init(store: StateStore, changeLog: ChangeLog, logger: Logger) {
         self.store = store
@@ -26,133 +51,113 @@ actor ArticleLedger {
         self.logger = logger
     }
 
-    /// The state of a feed, loaded once from disk.
+    // MARK: Recovery
+
+    /// What `recover()` did.
+    struct RecoveryReport: Equatable {
+        var replayedEvents = 0
+        var publishedFiles = 0
+        var discardedFiles = 0
+        var feeds = 0
+        var articles = 0
+    }
+
+    /// Loads all feed states, replays the log after what they applied, and settles staged article files.
+    /// Call once, before anything else.
+    func recover() throws -> RecoveryReport {
+        var report = RecoveryReport()
+        for state in try store.loadAllFeeds() { feeds[state.id] = state }
+        let meta = try store.loadLedgerMeta()
+        let start = feeds.values.map(\.appliedSeq).reduce(meta.appliedSeq, min)
+        var touched = Set<String>()
+        if start < changeLog.lastSeq {
+            for entry in try ChangeLogReader(stateDirectory: store.directory).read(after: start) {
+                guard let event = try? StateJSON.decode(ChangeEvent.self, from: entry.line) else { continue }
+                if let feedID = replay(event) {
+                    touched.insert(feedID)
+                    report.replayedEvents += 1
+                }
+                if let hash = event.data["content_hash"]?.stringValue, event.type != EventType.articleDuplicate,
+                    !store.articleExists(hash: hash)
+                {
+                    if store.stagedArticleExists(hash: hash) {
+                        try store.publishStagedArticle(hash: hash)
+                        report.publishedFiles += 1
+                    } else {
+                        logger.error("the article file of event \(event.seq) is missing", metadata: ["hash": "\(hash)"])
+                    }
+                }
+            }
+        }
+        report.discardedFiles = try store.discardStagedArticles()
+        for id in touched.sorted() {
+            feeds[id]?.appliedSeq = changeLog.lastSeq
+            if let state = feeds[id] { try store.saveFeed(state) }
+        }
+        try store.saveLedgerMeta(LedgerMeta(appliedSeq: changeLog.lastSeq))
+        for state in feeds.values {
+            for (key, entry) in state.entries where entry.duplicateOf == nil {
+                owners[entry.contentHash] = HashOwner(articleID: entry.articleID, feedID: state.id, entryKey: key)
+            }
+        }
+        report.feeds = feeds.count
+        report.articles = owners.count
+        if report.replayedEvents > 0 || report.publishedFiles > 0 || report.discardedFiles > 0 {
+            logger.notice(
+                "state recovered from the change log",
+                metadata: [
+                    "replayed": "\(report.replayedEvents)", "published": "\(report.publishedFiles)",
+                    "discarded": "\(report.discardedFiles)",
+                ])
+        }
+        return report
+    }
+
+    /// Applies one logged event to the feed states; returns the feed it touched.
+    private func replay(_ event: ChangeEvent) -> String? {
+        guard let feedID = event.data["feed_id"]?.stringValue else { return nil }
+        var state = feeds[feedID] ?? FeedState(id: feedID, url: "")
+        guard event.seq > state.appliedSeq else { return nil }
+        let key = event.data["entry_key"]?.stringValue
+        let hash = event.data["content_hash"]?.stringValue
+        let fingerprint = event.data["fingerprint"]?.stringValue
+        switch event.type {
+        case EventType.articleCreated, EventType.articleDuplicate:
+            guard let key, let hash, let articleID = event.data["article_id"]?.stringValue else { return nil }
+            let original = event.type == EventType.articleDuplicate ? event.data["original_id"]?.stringValue : nil
+            state.entries[key] = FeedState.Entry(
+                articleID: articleID, contentHash: hash, url: event.data["url"]?.stringValue, firstSeen: event.time,
+                duplicateOf: original, fingerprint: fingerprint)
+        case EventType.articleUpdated:
+            guard let key, let hash else { return nil }
+            state.entries[key]?.contentHash = hash
+            state.entries[key]?.fingerprint = fingerprint
+        case EventType.feedFailed:
+            state.failing = true
+            state.lastError = event.data["reason"]?.stringValue
+            state.consecutiveErrors = Int(event.data["consecutive_errors"]?.intValue ?? Int64(state.consecutiveErrors))
+        case EventType.feedRecovered:
+            state.failing = false
+            state.consecutiveErrors = 0
+        default:
+            return nil
+        }
+        state.appliedSeq = event.seq
+        feeds[feedID] = state
+        return feedID
+    }
+
+    // MARK: Queries
+
+    /// The state of a feed.
     func feedState(id: String, url: String) throws -> FeedState {
-        if let cached = feeds[id] { return cached }
-        var state = try store.loadFeed(id) ?? FeedState(id: id, url: url)
-        state.url = url
+        if let cached = feeds[id] {
+            if cached.url != url { feeds[id]?.url = url }
+            return feeds[id]!
+        }
+        let state = FeedState(id: id, url: url)
         feeds[id] = state
         return state
-    }
-
-    private func save(_ state: FeedState) throws {
-        try store.saveFeed(state)
-        feeds[state.id] = state
-    }
-
-    @discardableResult
-    func emit(_ type: String, subject: String, data: JSONValue) throws -> ChangeEvent {
-        let events = try changeLog.append([PendingEvent(type: type, subject: subject, data: data)])
-        return events[0]
-    }
-
-    /// Records a fetched and extracted article.
-    func record(_ candidate: ArticleCandidate) throws -> RecordOutcome {
-        var feed = try feedState(id: candidate.feedID, url: candidate.feedURL)
-        let hash = candidate.record.contentHash
-        let path = StateStore.articleRelativePath(hash: hash)
-        var data = candidate.eventData(path: path)
-
-        if let known = feed.entries[candidate.entryKey] {
-            if known.contentHash == hash {
-                if known.fingerprint != candidate.fingerprint {
-                    feed.entries[candidate.entryKey]?.fingerprint = candidate.fingerprint
-                    try save(feed)
-                }
-                return .unchanged
-            }
-            // The same entry now has other text: an update.
-            data["previous_hash"] = .string(known.contentHash)
-            data["previous_path"] = .string(StateStore.articleRelativePath(hash: known.contentHash))
-            try emit("article.updated", subject: "articles/\(known.articleID)", data: .object(data))
-            if !store.articleExists(hash: hash) {
-                var record = candidate.record
-                record.id = known.articleID
-                record.previousHash = known.contentHash
-                try store.saveArticle(record)
-            }
-            feed.entries[candidate.entryKey]?.contentHash = hash
-            feed.entries[candidate.entryKey]?.fingerprint = candidate.fingerprint
-            try save(feed)
-            return .updated(previousHash: known.contentHash)
-        }
-
-        if let existing = try store.loadArticle(hash: hash) {
-            let entry = FeedState.Entry(
-                articleID: existing.id == candidate.record.id ? existing.id : candidate.record.id, contentHash: hash,
-                url: candidate.record.url, firstSeen: candidate.record.fetchedAt,
-                duplicateOf: existing.id == candidate.record.id ? nil : existing.id, fingerprint: candidate.fingerprint)
-            if existing.feedID == candidate.feedID && existing.entryKey == candidate.entryKey {
-                // Our own article, written before a crash cut the feed-state write short: index it, say nothing twice.
-                feed.entries[candidate.entryKey] = entry
-                try save(feed)
-                return .unchanged
-            }
-            data["kind"] = "exact"
-            data["original_id"] = .string(existing.id)
-            data["original_feed_id"] = .string(existing.feedID)
-            data["original_path"] = .string(path)
-            data["similarity"] = 1.0
-            try emit("article.duplicate", subject: "articles/\(candidate.record.id)", data: .object(data))
-            feed.entries[candidate.entryKey] = entry
-            try save(feed)
-            return .duplicate(originalID: existing.id)
-        }
-
-        try emit("article.created", subject: "articles/\(candidate.record.id)", data: .object(data))
-        try store.saveArticle(candidate.record)
-        feed.entries[candidate.entryKey] = FeedState.Entry(
-            articleID: candidate.record.id, contentHash: hash, url: candidate.record.url,
-            firstSeen: candidate.record.fetchedAt, duplicateOf: nil, fingerprint: candidate.fingerprint)
-        try save(feed)
-        return .created
-    }
-
-    /// Records a successful poll; emits `feed.recovered` when the feed was failing.
-    func recordSuccess(
-        feedID: String, url: String, title: String?, etag: String?, lastModified: String?, polledAt: Date,
-        nextPoll: Date
-    ) throws {
-        var feed = try feedState(id: feedID, url: url)
-        if feed.failing {
-            try emit(
-                "feed.recovered", subject: "feeds/\(feedID)",
-                data: [
-                    "feed_id": .string(feedID), "url": .string(url), "failed_polls": .int(Int64(feed.consecutiveErrors)),
-                    "last_error": feed.lastError.map(JSONValue.string) ?? .null,
-                ])
-            logger.notice("feed recovered", metadata: ["feed": "\(feedID)", "failed_polls": "\(feed.consecutiveErrors)"])
-        }
-        feed.failing = false
-        feed.consecutiveErrors = 0
-        if let title { feed.title = title }
-        if let etag { feed.etag = etag }
-        if let lastModified { feed.lastModified = lastModified }
-        feed.lastPoll = Timestamp.string(polledAt)
-        feed.lastSuccess = Timestamp.string(Date())
-        feed.nextPoll = Timestamp.string(nextPoll)
-        try save(feed)
-    }
-
-    /// Records a failed poll; emits `feed.failed` when the feed starts failing or the reason changes.
-    func recordFailure(feedID: String, url: String, reason: String, polledAt: Date, nextPoll: Date) throws {
-        var feed = try feedState(id: feedID, url: url)
-        feed.consecutiveErrors += 1
-        let changed = !feed.failing || feed.lastError != reason
-        feed.failing = true
-        feed.lastError = reason
-        feed.lastPoll = Timestamp.string(polledAt)
-        feed.nextPoll = Timestamp.string(nextPoll)
-        if changed {
-            try emit(
-                "feed.failed", subject: "feeds/\(feedID)",
-                data: [
-                    "feed_id": .string(feedID), "url": .string(url), "reason": .string(reason),
-                    "consecutive_errors": .int(Int64(feed.consecutiveErrors)),
-                    "next_poll": .string(feed.nextPoll ?? ""),
-                ])
-        }
-        try save(feed)
     }
 
     /// Consecutive failures of a feed (for backoff).
@@ -169,10 +174,185 @@ actor ArticleLedger {
         return found.sorted { $0.0 < $1.0 }
     }
 
-    /// Loads every feed state on disk into memory.
-    func loadAll() throws {
-        for state in try store.loadAllFeeds() where feeds[state.id] == nil {
-            feeds[state.id] = state
+    /// Number of feeds currently failing among `ids`.
+    func failingCount(of ids: [String]) -> Int {
+        ids.filter { feeds[$0]?.failing == true }.count
+    }
+
+    // MARK: Recording
+
+    /// Appends one event and waits until it is durable.
+    @discardableResult
+    func emit(_ type: String, subject: String, data: JSONValue) async throws -> ChangeEvent {
+        try await changeLog.append([PendingEvent(type: type, subject: subject, data: data)])[0]
+    }
+
+    /// Records a batch of fetched and extracted articles (one feed poll): one group of events, one wait for the
+    /// log, then files and feed state.
+    func record(_ candidates: [ArticleCandidate]) async throws -> [RecordOutcome] {
+        var outcomes: [RecordOutcome] = []
+        var pending: [PendingEvent] = []
+        var toPublish: [String] = []
+        var touched = Set<String>()
+        for candidate in candidates {
+            let (outcome, event, publish) = try decide(candidate)
+            outcomes.append(outcome)
+            if let event { pending.append(event) }
+            if let publish { toPublish.append(publish) }
+            touched.insert(candidate.feedID)
         }
+        if !pending.isEmpty {
+            let events = try changeLog.enqueue(pending)
+            let last = events.last!.seq
+            for id in touched { feeds[id]?.appliedSeq = max(feeds[id]?.appliedSeq ?? 0, last) }
+            try await changeLog.waitDurable(through: last)
+            for hash in toPublish where store.stagedArticleExists(hash: hash) {
+                try store.publishStagedArticle(hash: hash)
+            }
+        }
+        for id in touched.sorted() { try await saveDurably(id) }
+        return outcomes
+    }
+
+    /// Takes the decision for one candidate against the in-memory state and updates it; stages the article file.
+    private func decide(_ candidate: ArticleCandidate) throws -> (RecordOutcome, PendingEvent?, String?) {
+        let feedID = candidate.feedID
+        if feeds[feedID] == nil { feeds[feedID] = FeedState(id: feedID, url: candidate.feedURL) }
+        let hash = candidate.record.contentHash
+        let path = StateStore.articleRelativePath(hash: hash)
+        var data = candidate.eventData(path: path)
+
+        if let known = feeds[feedID]!.entries[candidate.entryKey] {
+            if known.contentHash == hash {
+                if known.fingerprint != candidate.fingerprint {
+                    feeds[feedID]!.entries[candidate.entryKey]!.fingerprint = candidate.fingerprint
+                }
+                return (.unchanged, nil, nil)
+            }
+            // The same entry now has other text: an update.
+            data["article_id"] = .string(known.articleID)
+            data["previous_hash"] = .string(known.contentHash)
+            data["previous_path"] = .string(StateStore.articleRelativePath(hash: known.contentHash))
+            var publish: String? = nil
+            if owners[hash] == nil && !store.articleExists(hash: hash) {
+                var record = candidate.record
+                record.id = known.articleID
+                record.previousHash = known.contentHash
+                try store.stageArticle(record)
+                owners[hash] = HashOwner(articleID: known.articleID, feedID: feedID, entryKey: candidate.entryKey)
+                publish = hash
+            }
+            feeds[feedID]!.entries[candidate.entryKey]!.contentHash = hash
+            feeds[feedID]!.entries[candidate.entryKey]!.fingerprint = candidate.fingerprint
+            let event = PendingEvent(type: EventType.articleUpdated, subject: "articles/\(known.articleID)", data: .object(data))
+            return (.updated(previousHash: known.contentHash), event, publish)
+        }
+
+        let original: HashOwner? = owners[hash] ?? existingOwner(hash: hash)
+        if let original {
+            data["kind"] = "exact"
+            data["similarity"] = 1.0
+            data["original_id"] = .string(original.articleID)
+            data["original_feed_id"] = .string(original.feedID)
+            data["original_path"] = .string(path)
+            feeds[feedID]!.entries[candidate.entryKey] = FeedState.Entry(
+                articleID: candidate.record.id, contentHash: hash, url: candidate.record.url,
+                firstSeen: candidate.record.fetchedAt, duplicateOf: original.articleID, fingerprint: candidate.fingerprint)
+            let event = PendingEvent(
+                type: EventType.articleDuplicate, subject: "articles/\(candidate.record.id)", data: .object(data))
+            return (.duplicate(originalID: original.articleID), event, nil)
+        }
+
+        try store.stageArticle(candidate.record)
+        owners[hash] = HashOwner(articleID: candidate.record.id, feedID: feedID, entryKey: candidate.entryKey)
+        feeds[feedID]!.entries[candidate.entryKey] = FeedState.Entry(
+            articleID: candidate.record.id, contentHash: hash, url: candidate.record.url,
+            firstSeen: candidate.record.fetchedAt, duplicateOf: nil, fingerprint: candidate.fingerprint)
+        let event = PendingEvent(type: EventType.articleCreated, subject: "articles/\(candidate.record.id)", data: .object(data))
+        return (.created, event, hash)
+    }
+
+    /// An article file published earlier under an older text of an updated article: still an original.
+    private func existingOwner(hash: String) -> HashOwner? {
+        guard let record = try? store.loadArticle(hash: hash) else { return nil }
+        let owner = HashOwner(articleID: record.id, feedID: record.feedID, entryKey: record.entryKey)
+        owners[hash] = owner
+        return owner
+    }
+
+    /// Writes a feed's state once every event it reflects is durable.
+    private func saveDurably(_ id: String) async throws {
+        while let state = feeds[id] {
+            let durable = changeLog.durableSeq
+            if durable >= state.appliedSeq {
+                // Every event about this feed is durable and reflected in memory, so the file may claim all of
+                // them: recovery then starts from here instead of the beginning of the log.
+                feeds[id]!.appliedSeq = durable
+                try store.saveFeed(feeds[id]!)
+                return
+            }
+            try await changeLog.waitDurable(through: state.appliedSeq)
+        }
+    }
+
+    /// Records a successful poll; emits `herald.feed.recovered` when the feed was failing.
+    func recordSuccess(
+        feedID: String, url: String, title: String?, etag: String?, lastModified: String?, polledAt: Date,
+        nextPoll: Date
+    ) async throws {
+        var feed = try feedState(id: feedID, url: url)
+        if feed.failing {
+            let event = try changeLog.enqueue([
+                PendingEvent(
+                    type: EventType.feedRecovered, subject: "feeds/\(feedID)",
+                    data: [
+                        "feed_id": .string(feedID), "url": .string(url),
+                        "failed_polls": .int(Int64(feed.consecutiveErrors)),
+                        "last_error": feed.lastError.map(JSONValue.string) ?? .null,
+                    ])
+            ])[0]
+            feed.appliedSeq = event.seq
+            logger.notice("feed recovered", metadata: ["feed": "\(feedID)", "failed_polls": "\(feed.consecutiveErrors)"])
+        }
+        feed.failing = false
+        feed.consecutiveErrors = 0
+        if let title { feed.title = title }
+        if let etag { feed.etag = etag }
+        if let lastModified { feed.lastModified = lastModified }
+        feed.lastPoll = Timestamp.string(polledAt)
+        feed.lastSuccess = Timestamp.string(Date())
+        feed.nextPoll = Timestamp.string(nextPoll)
+        feeds[feedID] = feed
+        try await saveDurably(feedID)
+    }
+
+    /// Records a failed poll; emits `herald.feed.failed` when the feed starts failing or the reason changes.
+    func recordFailure(feedID: String, url: String, reason: String, polledAt: Date, nextPoll: Date) async throws {
+        var feed = try feedState(id: feedID, url: url)
+        feed.consecutiveErrors += 1
+        let changed = !feed.failing || feed.lastError != reason
+        feed.failing = true
+        feed.lastError = reason
+        feed.lastPoll = Timestamp.string(polledAt)
+        feed.nextPoll = Timestamp.string(nextPoll)
+        if changed {
+            let event = try changeLog.enqueue([
+                PendingEvent(
+                    type: EventType.feedFailed, subject: "feeds/\(feedID)",
+                    data: [
+                        "feed_id": .string(feedID), "url": .string(url), "reason": .string(reason),
+                        "consecutive_errors": .int(Int64(feed.consecutiveErrors)),
+                        "next_poll": .string(feed.nextPoll ?? ""),
+                    ])
+            ])[0]
+            feed.appliedSeq = event.seq
+        }
+        feeds[feedID] = feed
+        try await saveDurably(feedID)
+    }
+
+    /// Writes the global applied seq (at clean shutdown), so the next start replays nothing.
+    func checkpoint() throws {
+        try store.saveLedgerMeta(LedgerMeta(appliedSeq: changeLog.durableSeq))
     }
 }

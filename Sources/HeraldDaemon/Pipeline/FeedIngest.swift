@@ -144,8 +144,8 @@ struct FeedIngest: Sendable {
         report.pageFailures = failures
 
         do {
-            for candidate in candidates.compactMap({ $0 }) {
-                report.add(try await ledger.record(candidate))
+            for outcome in try await ledger.record(candidates.compactMap { $0 }) {
+                report.add(outcome)
             }
             report.nextPoll = try await recordSuccess(feed, title: parsed.title, response: response, started: started)
         } catch {

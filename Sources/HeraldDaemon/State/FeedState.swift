@@ -50,6 +50,8 @@ public struct FeedState: Codable, Sendable, Equatable {
     public var failing: Bool = false
     /// Entries by entry key.
     public var entries: [String: Entry] = [:]
+    /// Every change-log event about this feed up to this seq is reflected here.
+    public var appliedSeq: UInt64 = 0
 
     /// Creates the state of a feed never polled before.
     public init(id: String, url: String) {
@@ -60,6 +62,23 @@ public struct FeedState: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, url, title, etag, lastModified = "last_modified", lastPoll = "last_poll"
         case lastSuccess = "last_success", nextPoll = "next_poll", consecutiveErrors = "consecutive_errors"
-        case lastError = "last_error", failing, entries
+        case lastError = "last_error", failing, entries, appliedSeq = "applied_seq"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        url = try c.decode(String.self, forKey: .url)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        etag = try c.decodeIfPresent(String.self, forKey: .etag)
+        lastModified = try c.decodeIfPresent(String.self, forKey: .lastModified)
+        lastPoll = try c.decodeIfPresent(String.self, forKey: .lastPoll)
+        lastSuccess = try c.decodeIfPresent(String.self, forKey: .lastSuccess)
+        nextPoll = try c.decodeIfPresent(String.self, forKey: .nextPoll)
+        consecutiveErrors = try c.decodeIfPresent(Int.self, forKey: .consecutiveErrors) ?? 0
+        lastError = try c.decodeIfPresent(String.self, forKey: .lastError)
+        failing = try c.decodeIfPresent(Bool.self, forKey: .failing) ?? false
+        entries = try c.decodeIfPresent([String: Entry].self, forKey: .entries) ?? [:]
+        appliedSeq = try c.decodeIfPresent(UInt64.self, forKey: .appliedSeq) ?? 0
     }
 }

@@ -9,7 +9,9 @@ import HeraldStore
 /// <state>/changes.ndjson          the change log (see docs/change-log.md)
 /// <state>/log.json                the change log's epoch
 /// <state>/feeds/<id>.json         FeedState
-/// <state>/articles/ab/<hash>.json ArticleRecord, content-addressed
+/// <state>/articles/ab/<hash>.json ArticleRecord, content-addressed, published once its event is durable
+/// <state>/articles/.staging/       article files written before their event; settled by recovery at start
+/// <state>/ledger.json              LedgerMeta: the change-log seq that all state reflects (written at clean exit)
 /// ```
 /// Every write goes through `AtomicFile` (temp file, fsync, rename, fsync of the directory).
 public struct StateStore: Sendable {
@@ -38,7 +40,7 @@ public struct StateStore: Sendable {
 
     /// Creates the directory tree.
     public func prepare() throws {
-        for sub in ["", "/feeds", "/articles"] {
+        for sub in ["", "/feeds", "/articles", "/articles/.staging"] {
             try FileManager.default.createDirectory(atPath: directory + sub, withIntermediateDirectories: true)
         }
     }
@@ -72,7 +74,67 @@ public struct StateStore: Sendable {
         FileManager.default.fileExists(atPath: articlePath(hash: hash))
     }
 
-    func saveArticle(_ record: ArticleRecord) throws {
-        try AtomicFile.write(StateJSON.encode(record), to: articlePath(hash: record.contentHash))
+    func stagedPath(hash: String) -> String { directory + "/articles/.staging/" + hash + ".json" }
+
+    /// Writes an article file into the staging directory (crash-safe), before its event is logged.
+    func stageArticle(_ record: ArticleRecord) throws {
+        try AtomicFile.write(StateJSON.encode(record), to: stagedPath(hash: record.contentHash))
+    }
+
+    func stagedArticleExists(hash: String) -> Bool {
+        FileManager.default.fileExists(atPath: stagedPath(hash: hash))
+    }
+
+    /// Moves a staged article file to its public path (rename, then fsync of both directories).
+    func publishStagedArticle(hash: String) throws {
+        let target = articlePath(hash: hash)
+        let directory = (target as NSString).deletingLastPathComponent
+        if !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Self.fsyncDirectory(self.directory + "/articles")
+        }
+        guard rename(stagedPath(hash: hash), target) == 0 else {
+            throw StoreError(code: .io, path: target, message: "cannot publish \(target): \(String(cString: strerror(errno)))")
+        }
+        try Self.fsyncDirectory(directory)
+        try Self.fsyncDirectory(self.directory + "/articles/.staging")
+    }
+
+    /// Deletes staged files left by a crash before their event was logged; returns how many.
+    func discardStagedArticles() throws -> Int {
+        let dir = directory + "/articles/.staging"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        for name in names { unlink(dir + "/" + name) }
+        if !names.isEmpty { try Self.fsyncDirectory(dir) }
+        return names.count
+    }
+
+    static func fsyncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw StoreError(code: .io, path: path, message: "cannot open directory \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else {
+            throw StoreError(code: .fsync, path: path, message: "fsync failed on \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    func loadLedgerMeta() throws -> LedgerMeta {
+        guard let bytes = try AtomicFile.read(directory + "/ledger.json") else { return LedgerMeta(appliedSeq: 0) }
+        return try StateJSON.decode(LedgerMeta.self, from: bytes)
+    }
+
+    func saveLedgerMeta(_ meta: LedgerMeta) throws {
+        try AtomicFile.write(StateJSON.encode(meta), to: directory + "/ledger.json")
+    }
+}
+
+/// The change-log position that the whole state reflects.
+struct LedgerMeta: Codable, Equatable {
+    var appliedSeq: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case appliedSeq = "applied_seq"
     }
 }

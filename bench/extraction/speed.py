@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Extraction speed and memory: Herald's release build beside trafilatura, same pages, same run, one process each.
+
+Usage: speed.py HERALD_BINARY DATA_DIR [--repeat N]
+
+The benchmark pages (DATA_DIR/html/*.html.gz) are unpacked once into a temporary directory. Herald runs
+`herald extract --dir` over a directory holding the pages N times (default 10), so process start-up is
+amortised; trafilatura runs `trafilatura.extract` over the same pages N/5 times in this Python process
+(at least once). Printed: pages per second for both, their ratio, Herald's peak RSS (from wait4's rusage of the
+child process), and the parse-only floor (libxml2 via lxml) when lxml is importable.
+"""
+import argparse
+import gzip
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("herald")
+    ap.add_argument("data_dir")
+    ap.add_argument("--repeat", type=int, default=10)
+    args = ap.parse_args()
+
+    pages = sorted(Path(args.data_dir, "html").glob("*.html.gz"))
+    raw = [(p.name[: -len(".html.gz")], gzip.decompress(p.read_bytes())) for p in pages]
+    tmp = Path(tempfile.mkdtemp(prefix="herald-speed-"))
+    try:
+        for r in range(args.repeat):
+            for name, data in raw:
+                (tmp / f"{r:02d}-{name}.html").write_bytes(data)
+        total = len(raw) * args.repeat
+        total_bytes = sum(len(d) for _, d in raw) * args.repeat
+
+        # Herald: one process over every page; rusage of the child gives its peak RSS.
+        start = time.perf_counter()
+        proc = subprocess.Popen([args.herald, "extract", "--dir", str(tmp)], stdout=subprocess.PIPE)
+        out_bytes = 0
+        for chunk in iter(lambda: proc.stdout.read(1 << 16), b""):
+            out_bytes += len(chunk)
+        _, status, usage = os.wait4(proc.pid, 0)
+        herald_seconds = time.perf_counter() - start
+        if status != 0:
+            sys.exit(f"herald exited with status {status}")
+        herald_rss_mb = usage.ru_maxrss / 1024.0
+
+        # trafilatura, in this process.
+        import trafilatura
+
+        texts = [d.decode("utf8", errors="replace") for _, d in raw]
+        passes = max(1, args.repeat // 5)
+        start = time.perf_counter()
+        for _ in range(passes):
+            for html in texts:
+                trafilatura.extract(html, include_comments=False)
+        traf_seconds = time.perf_counter() - start
+        traf_pages = len(texts) * passes
+
+        floor = None
+        try:
+            import lxml.html
+
+            start = time.perf_counter()
+            for _ in range(passes):
+                for _, data in raw:
+                    lxml.html.fromstring(data)
+            floor = len(raw) * passes / (time.perf_counter() - start)
+        except ImportError:
+            pass
+
+        hps = total / herald_seconds
+        tps = traf_pages / traf_seconds
+        print(f"pages: {len(raw)} distinct, {total / 1:.0f} extracted by Herald ({total_bytes / 1e6:.1f} MB of HTML)")
+        print(f"herald      {hps:9.1f} pages/s   ({herald_seconds:.2f} s for {total} pages)   peak RSS {herald_rss_mb:.1f} MB")
+        print(f"trafilatura {tps:9.1f} pages/s   ({traf_seconds:.2f} s for {traf_pages} pages)")
+        print(f"ratio       {hps / tps:9.1f}x")
+        if floor:
+            print(f"lxml parse  {floor:9.1f} pages/s   (parse-only floor)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
