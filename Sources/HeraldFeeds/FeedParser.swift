@@ -87,6 +87,7 @@ public enum FeedParser {
             input = repaired
             warnings.append("the document is not valid UTF-8: read \(fixed) stray bytes as windows-1252")
         }
+        if let stripped = XMLRepair.removingDoctype(input) { input = stripped }
         if let rewritten = XMLRepair.rewriteHTMLEntities(input) {
             input = rewritten
             warnings.append("the document uses HTML entities that XML does not define; they were decoded")

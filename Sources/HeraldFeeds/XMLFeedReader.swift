@@ -152,6 +152,13 @@ struct XMLFeedReader {
         return .text
     }
 
+    /// Atom 0.3 `mode="base64"`, or an Atom 1.0 `type` that is a MIME type neither textual nor XML (RFC 4287 4.1.3.3).
+    func isBase64(_ node: MarkupDocument.Node) -> Bool {
+        if attribute("mode", node)?.lowercased() == "base64" { return true }
+        guard let type = attribute("type", node)?.lowercased(), type.contains("/") else { return false }
+        return !(type.hasPrefix("text/") || type.hasSuffix("+xml") || type.hasSuffix("/xml"))
+    }
+
     /// Atom text construct as given: HTML for html/xhtml, the text for text.
     func textConstruct(_ node: MarkupDocument.Node) -> (value: String, kind: ContentKind)? {
         let kind = contentKind(node)
@@ -167,7 +174,7 @@ struct XMLFeedReader {
             let trimmed = markup.trimmingCharacters(in: .whitespacesAndNewlines)
             return trimmed.isEmpty ? nil : (trimmed, .xhtml)
         case .html, .text:
-            if attribute("mode", node)?.lowercased() == "base64", let raw = text(node),
+            if isBase64(node), let raw = text(node),
                 let data = Data(base64Encoded: raw, options: .ignoreUnknownCharacters)
             {
                 return (String(decoding: data, as: UTF8.self), kind)

@@ -1,0 +1,113 @@
+import Foundation
+import HeraldFeeds
+import Testing
+
+@Suite("Errors, broken input and hostile XML")
+struct FeedParserErrorTests {
+    func parseError(_ bytes: [UInt8], contentType: String? = nil) -> FeedParseError? {
+        do {
+            _ = try FeedParser.parse(bytes, url: nil, contentType: contentType)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func emptyBody() {
+        #expect(parseError([])?.code == .empty)
+        #expect(parseError(Array("  \n\t ".utf8))?.code == .empty)
+        #expect(parseError([0xEF, 0xBB, 0xBF])?.code == .empty)
+    }
+
+    @Test func htmlPageIsNotAFeed() throws {
+        let page = """
+            <!DOCTYPE html>
+            <html><head><title>Welcome</title></head><body><p>Hello<br>there</body></html>
+            """
+        let error = try #require(parseError(Array(page.utf8)))
+        #expect(error.code == .notAFeed)
+        #expect(error.message.contains("HTML"))
+    }
+
+    @Test func otherXMLIsNotAFeed() throws {
+        let error = try #require(parseError(Array("<?xml version='1.0'?><svg><rect/></svg>".utf8)))
+        #expect(error.code == .notAFeed)
+        #expect(error.message.contains("<svg>"))
+    }
+
+    @Test func plainTextIsNotAFeed() throws {
+        let error = try #require(parseError(Array("Service Unavailable".utf8)))
+        #expect(error.code == .notAFeed)
+        #expect(error.message.contains("Service Unavailable"))
+    }
+
+    @Test func truncatedXMLKeepsWhatWasRead() throws {
+        let xml = """
+            <rss version="2.0"><channel><title>Cut</title>
+            <item><title>Complete</title><link>https://cut.example/1</link></item>
+            <item><title>Half
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8), url: nil)
+        #expect(feed.title == "Cut")
+        #expect(feed.entries.first?.title == "Complete")
+        #expect(feed.warnings.contains { $0.hasPrefix("document was not well-formed") })
+    }
+
+    @Test func invalidUTF8IsRepairedWithAWarning() throws {
+        var bytes = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss><channel><title>Espa".utf8)
+        bytes.append(0xF1)  // windows-1252 n with tilde, not UTF-8
+        bytes += Array("a \u{20AC}</title></channel></rss>".utf8)
+        let feed = try FeedParser.parse(bytes, url: nil)
+        #expect(feed.title == "España €")
+        #expect(feed.warnings.contains { $0.contains("not valid UTF-8") })
+    }
+
+    @Test func billionLaughsIsNotExpanded() throws {
+        let xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [
+              <!ENTITY lol "lol">
+              <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+              <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+              <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+              <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+              <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+              <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+              <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+              <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+              <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+            ]>
+            <rss version="2.0"><channel><title>&lol9;</title>
+            <item><title>a &lol9; b</title><description>&lol9;&lol9;</description><guid>x</guid></item>
+            </channel></rss>
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8), url: nil)
+        try #require(feed.entries.count == 1)
+        #expect((feed.title ?? "").utf8.count < 100)
+        #expect((feed.entries[0].title ?? "").utf8.count < 100)
+        #expect((feed.entries[0].summary ?? "").utf8.count < 100)
+        let title = feed.entries[0].title ?? ""
+        #expect(title.contains("lollol") == false)
+    }
+
+    @Test func externalEntityIsNotLoaded() throws {
+        let xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> <!ENTITY host SYSTEM "file:///etc/hostname"> ]>
+            <rss version="2.0"><channel><title>A&xxe;B</title>
+            <item><guid>g</guid><description>&host;&xxe;</description></item></channel></rss>
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8), url: nil)
+        let title = feed.title ?? ""
+        let summary = feed.entries.first?.summary ?? ""
+        #expect(title.contains("root:") == false)
+        #expect(title.utf8.count <= 10)
+        #expect(summary.contains("root:") == false)
+        #expect(summary.utf8.count <= 10)
+    }
+
+    @Test func errorDescriptionNamesTheCode() {
+        let error = FeedParseError(.malformed, "broken")
+        #expect(error.description == "malformed: broken")
+    }
+}
