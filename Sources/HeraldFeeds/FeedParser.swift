@@ -83,9 +83,14 @@ public enum FeedParser {
     static func parseXMLFeed(_ bytes: [UInt8], url: String?, contentType: String?) throws(FeedParseError) -> Feed {
         var input = bytes
         var warnings: [String] = []
+        if let declared = XMLRepair.declaredEncoding(input), let substitute = XMLRepair.substituteEncoding(for: declared),
+            let replaced = XMLRepair.replacingDeclaredEncoding(input, with: substitute)
+        {
+            input = replaced
+        }
         if XMLRepair.isUTF8Document(input), let (repaired, fixed) = XMLRepair.repairInvalidUTF8(input) {
             input = repaired
-            warnings.append("the document is not valid UTF-8: read \(fixed) stray bytes as windows-1252")
+            warnings.append("the document is not clean UTF-8: read \(fixed) stray bytes or C1 controls as windows-1252")
         }
         if let stripped = XMLRepair.removingDoctype(input) { input = stripped }
         if let rewritten = XMLRepair.rewriteHTMLEntities(input) {

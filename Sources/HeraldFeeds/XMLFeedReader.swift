@@ -286,6 +286,8 @@ struct XMLFeedReader {
         var atomLinks: [MarkupDocument.Node] = []
         var authors: [FeedAuthor] = []
         var itunesAuthors: [FeedAuthor] = []
+        var mediaTitle: String?
+        var mediaDescription: String?
         for (v, name, node) in fields(item) {
             switch (v, name) {
             case (.core, "title"), (.dc, "title"):
@@ -322,8 +324,18 @@ struct XMLFeedReader {
                 if let d = date(node) { entry.published = d }
             case (.dc, "date"), (.dcterms, "modified"), (.atom, "updated"):
                 if let d = date(node) { entry.updated = d }
-            case (.core, "category"), (.dc, "subject"):
+            case (.core, "category"), (.dc, "subject"), (.media, "category"):
                 if let t = text(node) { entry.categories.append(t) }
+            case (.media, "title"):
+                if mediaTitle == nil { mediaTitle = plainTitle(node, atom: false) }
+            case (.media, "description"):
+                if mediaDescription == nil { mediaDescription = text(node) }
+            case (.media, "group"):
+                for (gv, gname, gnode) in fields(node) where gv == .media {
+                    if gname == "title", mediaTitle == nil { mediaTitle = plainTitle(gnode, atom: false) }
+                    if gname == "description", mediaDescription == nil { mediaDescription = text(gnode) }
+                    if gname == "category", let t = text(gnode) { entry.categories.append(t) }
+                }
             case (.itunes, "category"):
                 if let t = attribute("text", node) { entry.categories.append(t) }
                 for sub in doc.elementChildren(of: node) where isElement(sub, .itunes, "category") {
@@ -341,6 +353,8 @@ struct XMLFeedReader {
             }
         }
         entry.authors = authors.isEmpty ? itunesAuthors : authors
+        if entry.title == nil { entry.title = mediaTitle }
+        if entry.summary == nil { entry.summary = mediaDescription }
         if entry.link == nil, let href = selectAtomLink(atomLinks, rel: "alternate") { entry.link = href }
         for link in atomLinks where (attribute("rel", link) ?? "").lowercased() == "enclosure" {
             if let e = enclosure(fromAtomLink: link), !entry.enclosures.contains(e) { entry.enclosures.append(e) }
@@ -422,6 +436,7 @@ struct XMLFeedReader {
             }
         }
         feed.link = selectAtomLink(links, rel: "alternate")
+        if feed.link == nil, let id = feed.id, FeedURL.looksLikeWebURL(id) { feed.link = id }
         feed.entries = entryNodes.map { readAtomEntry($0, feedAuthors: authors) }
         return feed
     }

@@ -9,7 +9,10 @@ import HeraldHTML
 ///   and libxml2 gives up on documents whose internal subset nests entities (a "billion laughs" bomb) instead of
 ///   recovering the rest; without it, undefined entity references are simply dropped.
 /// - bytes that are not valid UTF-8 in a document that is (or claims to be) UTF-8 are read as windows-1252,
-///   keeping the valid UTF-8 sequences around them.
+///   keeping the valid UTF-8 sequences around them; C1 control characters (raw or as `&#150;`) become the
+///   windows-1252 characters they were meant to be.
+/// - a Latin-1 or ASCII declaration is read as windows-1252 (as browsers do), and an encoding name the converter
+///   does not know is tried in its common alternative spellings.
 enum XMLRepair {
     /// The encoding named in the XML declaration, lowercased, if any.
     static func declaredEncoding(_ bytes: [UInt8]) -> String? {
@@ -90,6 +93,21 @@ enum XMLRepair {
                 i += 1
                 continue
             }
+            if i + 5 < n, bytes[i + 1] == UInt8(ascii: "#"), let c1 = c1Reference(bytes, i) {
+                out.append(contentsOf: bytes[copiedUpTo..<i])
+                out.append(contentsOf: "&#\(windows1252[c1.value - 0x80]);".utf8)
+                copiedUpTo = c1.end
+                i = c1.end
+                continue
+            }
+            if i + 3 < n, bytes[i + 1] == UInt8(ascii: "#"), bytes[i + 2] == UInt8(ascii: "X") {
+                // "&#X41;": XML only allows a lowercase x.
+                out.append(contentsOf: bytes[copiedUpTo..<i])
+                out.append(contentsOf: "&#x".utf8)
+                copiedUpTo = i + 3
+                i += 3
+                continue
+            }
             var j = i + 1
             while j < n, j - i <= 32 {
                 let c = bytes[j]
@@ -123,6 +141,72 @@ enum XMLRepair {
         guard copiedUpTo > 0 else { return nil }
         out.append(contentsOf: bytes[copiedUpTo...])
         return out
+    }
+
+    /// A decimal or hex character reference at `i` to a C1 control (U+0080...U+009F): its value and end index.
+    static func c1Reference(_ bytes: [UInt8], _ i: Int) -> (value: Int, end: Int)? {
+        var j = i + 2
+        var hex = false
+        if j < bytes.count, bytes[j] | 0x20 == UInt8(ascii: "x") {
+            hex = true
+            j += 1
+        }
+        var value = 0
+        let start = j
+        while j < bytes.count, j - start < 6 {
+            let b = bytes[j]
+            if b >= 0x30 && b <= 0x39 {
+                value = value * (hex ? 16 : 10) + Int(b - 0x30)
+            } else if hex, (b | 0x20) >= 0x61, (b | 0x20) <= 0x66 {
+                value = value * 16 + Int((b | 0x20) - 0x61 + 10)
+            } else {
+                break
+            }
+            j += 1
+        }
+        guard j > start, j < bytes.count, bytes[j] == UInt8(ascii: ";"), (0x80...0x9F).contains(value) else {
+            return nil
+        }
+        return (value, j + 1)
+    }
+
+    /// The encoding to use instead of a declared one: Latin-1 and ASCII labels mean windows-1252 (as in HTML),
+    /// and names the converter does not know are tried in common spellings ("437" -> "cp437", "macgreek" ->
+    /// "mac-greek"). Nil when the declared name should stay.
+    static func substituteEncoding(for declared: String) -> String? {
+        let name = declared.lowercased()
+        if ["iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "iso-ir-100",
+            "cp819", "ibm819", "csisolatin1", "iso_8859-1:1987"].contains(name)
+        {
+            return "windows-1252"
+        }
+        if MarkupParser.supportsEncoding(name) { return nil }
+        var candidates: [String] = []
+        if name.allSatisfy(\.isNumber) { candidates += ["cp" + name, "ibm" + name] }
+        if name.hasPrefix("mac") { candidates += ["mac-" + name.dropFirst(3), "x-mac-" + name.dropFirst(3)] }
+        if name.hasPrefix("cs") { candidates.append(String(name.dropFirst(2))) }
+        candidates.append(name.replacingOccurrences(of: "_", with: "-"))
+        candidates.append(name.replacingOccurrences(of: "-", with: ""))
+        return candidates.first { $0 != name && MarkupParser.supportsEncoding($0) }
+    }
+
+    /// The bytes with the declaration's encoding name replaced; nil when there is no declared encoding.
+    static func replacingDeclaredEncoding(_ bytes: [UInt8], with encoding: String) -> [UInt8]? {
+        var i = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
+        guard bytes.count > i + 5, bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "?"),
+            let end = bytes[i...].prefix(200).firstIndex(of: UInt8(ascii: ">"))
+        else { return nil }
+        let decl = String(decoding: bytes[i...end], as: UTF8.self)
+        guard let range = decl.range(of: "encoding") else { return nil }
+        var j = range.upperBound
+        while j < decl.endIndex, decl[j] == " " || decl[j] == "=" { j = decl.index(after: j) }
+        guard j < decl.endIndex, decl[j] == "\"" || decl[j] == "'" else { return nil }
+        let quote = decl[j]
+        let valueStart = decl.index(after: j)
+        guard let close = decl[valueStart...].firstIndex(of: quote) else { return nil }
+        let newDecl = String(decl[..<valueStart]) + encoding + String(decl[close...])
+        return Array(bytes[..<i]) + Array(newDecl.utf8) + Array(bytes[(end + 1)...])
     }
 
     /// "&#NNN;" for an HTML entity name, using the HTML parser's entity table; nil for unknown names.
@@ -172,8 +256,9 @@ enum XMLRepair {
         }
     }
 
-    /// Replaces each byte that is not part of a valid UTF-8 sequence by the UTF-8 encoding of its windows-1252
-    /// character. Returns nil when the bytes were valid UTF-8; otherwise the repaired bytes and the count fixed.
+    /// Replaces each byte that is not part of a valid UTF-8 sequence, and each C1 control character, by the UTF-8
+    /// encoding of its windows-1252 character. Returns nil when there was nothing to repair; otherwise the repaired
+    /// bytes and the count fixed.
     static func repairInvalidUTF8(_ bytes: [UInt8]) -> (bytes: [UInt8], fixed: Int)? {
         var i = 0
         let n = bytes.count
@@ -186,11 +271,20 @@ enum XMLRepair {
                 continue
             }
             let len = validSequenceLength(bytes, i)
+            if len == 2, bytes[i] == 0xC2, bytes[i + 1] < 0xA0 {
+                // U+0080...U+009F: C1 controls are never meant; they are windows-1252 characters mis-decoded.
+                out.append(contentsOf: bytes[copiedUpTo..<i])
+                let scalar = windows1252[Int(bytes[i + 1] - 0x80)]
+                out.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+                fixed += 1
+                i += 2
+                copiedUpTo = i
+                continue
+            }
             if len > 0 {
                 i += len
                 continue
             }
-            if fixed == 0 { out.reserveCapacity(n + 64) }
             out.append(contentsOf: bytes[copiedUpTo..<i])
             let b = bytes[i]
             let scalar = b < 0xA0 ? windows1252[Int(b - 0x80)] : UInt32(b)
