@@ -81,9 +81,10 @@ public enum FeedParser {
     }
 
     static func parseXMLFeed(_ bytes: [UInt8], url: String?, contentType: String?) throws(FeedParseError) -> Feed {
-        var input = bytes
+        var input = XMLRepair.transcodingWideToUTF8(bytes) ?? bytes
         var warnings: [String] = []
-        if let declared = XMLRepair.declaredEncoding(input), let substitute = XMLRepair.substituteEncoding(for: declared),
+        if let declared = XMLRepair.declaredEncoding(input),
+            let substitute = XMLRepair.substituteEncoding(for: declared),
             let replaced = XMLRepair.replacingDeclaredEncoding(input, with: substitute)
         {
             input = replaced
@@ -101,8 +102,11 @@ public enum FeedParser {
         do {
             doc = try MarkupParser.parseXML(input)
         } catch {
-            if looksLikeHTML(bytes) {
+            if looksLikeHTML(input) {
                 throw FeedParseError(.notAFeed, "not a feed: the document is an HTML page")
+            }
+            if XMLRepair.hasOnlyProlog(input) {
+                throw FeedParseError(.empty, "the document has no elements (only comments or declarations)")
             }
             let lower = error.message.lowercased()
             // An encoding name the converter does not know: read the bytes as UTF-8 (repairing stray bytes).
@@ -111,16 +115,21 @@ public enum FeedParser {
                 if let rewritten = XMLRepair.rewriteHTMLEntities(retry) { retry = rewritten }
                 if let second = try? MarkupParser.parseXML(retry) {
                     doc = second
-                    warnings.append("the declared encoding is not supported (\(error.message)); read the document as UTF-8")
+                    warnings.append(
+                        "the declared encoding is not supported (\(error.message)); read the document as UTF-8")
                     return try finishXML(doc, url: url, warnings: warnings)
                 }
             }
-            if lower.contains("encoding") || lower.contains("utf-8") || lower.contains("char") && lower.contains("range")
+            if lower.contains("encoding") || lower.contains("utf-8")
+                || lower.contains("char") && lower.contains("range")
             {
-                throw FeedParseError(.invalidEncoding, "the document's bytes do not match its encoding: \(error.message)")
+                throw FeedParseError(
+                    .invalidEncoding, "the document's bytes do not match its encoding: \(error.message)")
             }
-            throw FeedParseError(.malformed, "the document is not well-formed XML and nothing could be recovered: "
-                + error.message)
+            throw FeedParseError(
+                .malformed,
+                "the document is not well-formed XML and nothing could be recovered: "
+                    + error.message)
         }
         return try finishXML(doc, url: url, warnings: warnings)
     }
@@ -144,8 +153,10 @@ public enum FeedParser {
                 if let l = feed.entries[i].link, !FeedURL.hasScheme(l) {
                     feed.entries[i].link = FeedURL.resolve(l, against: base)
                 }
-                for j in feed.entries[i].enclosures.indices where !FeedURL.hasScheme(feed.entries[i].enclosures[j].url) {
-                    feed.entries[i].enclosures[j].url = FeedURL.resolve(feed.entries[i].enclosures[j].url, against: base)
+                for j in feed.entries[i].enclosures.indices where !FeedURL.hasScheme(feed.entries[i].enclosures[j].url)
+                {
+                    feed.entries[i].enclosures[j].url = FeedURL.resolve(
+                        feed.entries[i].enclosures[j].url, against: base)
                 }
             }
         }
@@ -157,7 +168,7 @@ public enum FeedParser {
                 let da = feed.entries[a].published ?? feed.entries[a].updated
                 let db = feed.entries[b].published ?? feed.entries[b].updated
                 switch (da, db) {
-                case let (x?, y?): return x != y ? x > y : a < b
+                case (let x?, let y?): return x != y ? x > y : a < b
                 case (.some, nil): return true
                 case (nil, .some): return false
                 case (nil, nil): return a < b

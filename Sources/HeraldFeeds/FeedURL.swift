@@ -9,7 +9,8 @@ enum FeedURL {
         for b in s.utf8 {
             if b == UInt8(ascii: ":") { return sawLetter }
             let isLetter = (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A
-            let isOther = (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+            let isOther =
+                (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
                 || b == UInt8(ascii: ".")
             if isLetter { sawLetter = true } else if !(isOther && sawLetter) { return false }
         }

@@ -201,13 +201,14 @@ struct XMLFeedReader {
         case "rdf" where vocabulary == .rdf || vocabulary == .core || vocabulary == .other:
             var format = FeedFormat.rss1
             for child in doc.elementChildren(of: root) {
-                if doc.namespace(of: child)?.lowercased().hasPrefix("http://my.netscape.com/rdf/simple/0.9") == true
-                {
+                if doc.namespace(of: child)?.lowercased().hasPrefix("http://my.netscape.com/rdf/simple/0.9") == true {
                     format = .rss090
                     break
                 }
             }
             feed = reader.readRSS(root: root, format: format)
+        case "channel" where local == "CHANNEL":
+            feed = reader.readCDF(root: root)
         case "channel":
             feed = reader.readRSS(root: root, format: .unknown)
         case "feed":
@@ -359,8 +360,10 @@ struct XMLFeedReader {
         for link in atomLinks where (attribute("rel", link) ?? "").lowercased() == "enclosure" {
             if let e = enclosure(fromAtomLink: link), !entry.enclosures.contains(e) { entry.enclosures.append(e) }
         }
-        if entry.guid == nil, let about = doc.attribute("about", namespace: "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-                                                        of: item)
+        if entry.guid == nil,
+            let about = doc.attribute(
+                "about", namespace: "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+                of: item)
         {
             let t = about.trimmingCharacters(in: .whitespacesAndNewlines)
             if !t.isEmpty { entry.guid = t }
@@ -372,6 +375,54 @@ struct XMLFeedReader {
             if FeedURL.looksLikeWebURL(r) { entry.link = r }
         }
         return entry
+    }
+
+    // MARK: - CDF
+
+    /// Microsoft's Channel Definition Format: upper-case elements, links and dates in attributes.
+    func readCDF(root: MarkupDocument.Node) -> Feed {
+        func attr(_ name: String, _ node: MarkupDocument.Node) -> String? {
+            for a in doc.attributes(of: node) where a.name.lowercased() == name {
+                let v = a.value.trimmingCharacters(in: .whitespacesAndNewlines)
+                return v.isEmpty ? nil : v
+            }
+            return nil
+        }
+        func cdfBase(_ node: MarkupDocument.Node) -> String? {
+            var chain: [String] = []
+            var current: MarkupDocument.Node? = node
+            while let n = current {
+                if doc.kind(of: n) == .element, let b = attr("base", n) { chain.append(b) }
+                current = doc.parent(of: n)
+            }
+            var base = self.base(at: node)
+            for b in chain.reversed() { base = FeedURL.resolve(b, against: base) }
+            return base
+        }
+        var feed = Feed(format: .unknown)
+        feed.link = attr("href", root).map { FeedURL.resolve($0, against: cdfBase(root)) }
+        feed.updated = attr("lastmod", root).flatMap(FeedDate.parse)
+        for child in doc.elementChildren(of: root) {
+            switch doc.name(of: child).lowercased() {
+            case "title": if feed.title == nil { feed.title = plainTitle(child, atom: false) }
+            case "abstract": if feed.subtitle == nil { feed.subtitle = text(child) }
+            case "item":
+                var entry = FeedEntry()
+                entry.link = attr("href", child).map { FeedURL.resolve($0, against: cdfBase(child)) }
+                entry.updated = attr("lastmod", child).flatMap(FeedDate.parse)
+                for field in doc.elementChildren(of: child) {
+                    switch doc.name(of: field).lowercased() {
+                    case "title": if entry.title == nil { entry.title = plainTitle(field, atom: false) }
+                    case "abstract": if entry.summary == nil { entry.summary = text(field) }
+                    default: break
+                    }
+                }
+                feed.entries.append(entry)
+            default:
+                break
+            }
+        }
+        return feed
     }
 
     // MARK: - Atom

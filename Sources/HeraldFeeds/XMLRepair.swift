@@ -175,9 +175,10 @@ enum XMLRepair {
     /// "mac-greek"). Nil when the declared name should stay.
     static func substituteEncoding(for declared: String) -> String? {
         let name = declared.lowercased()
-        if ["iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "iso-ir-100",
-            "cp819", "ibm819", "csisolatin1", "iso_8859-1:1987"].contains(name)
-        {
+        if [
+            "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "iso-ir-100",
+            "cp819", "ibm819", "csisolatin1", "iso_8859-1:1987",
+        ].contains(name) {
             return "windows-1252"
         }
         if MarkupParser.supportsEncoding(name) { return nil }
@@ -366,5 +367,79 @@ enum XMLRepair {
             j += 1
         }
         return nil
+    }
+
+    /// Re-encodes a UTF-16 or UTF-32 document (found by its byte-order mark or by the NUL pattern of "<?") as
+    /// UTF-8 without a BOM and without an encoding declaration; nil for other documents. libxml2 does not
+    /// handle UTF-32 and mislabelled UTF-16 ("csunicode", "u16") reliably.
+    static func transcodingWideToUTF8(_ bytes: [UInt8]) -> [UInt8]? {
+        guard bytes.count >= 4 else { return nil }
+        let b0 = bytes[0]
+        let b1 = bytes[1]
+        let b2 = bytes[2]
+        let b3 = bytes[3]
+        enum Wide { case utf16(bigEndian: Bool), utf32(bigEndian: Bool) }
+        var kind: Wide
+        var skip = 0
+        switch (b0, b1, b2, b3) {
+        case (0x00, 0x00, 0xFE, 0xFF): (kind, skip) = (.utf32(bigEndian: true), 4)
+        case (0xFF, 0xFE, 0x00, 0x00): (kind, skip) = (.utf32(bigEndian: false), 4)
+        case (0xFE, 0xFF, _, _): (kind, skip) = (.utf16(bigEndian: true), 2)
+        case (0xFF, 0xFE, _, _): (kind, skip) = (.utf16(bigEndian: false), 2)
+        case (0x00, 0x00, 0x00, 0x3C): kind = .utf32(bigEndian: true)
+        case (0x3C, 0x00, 0x00, 0x00): kind = .utf32(bigEndian: false)
+        case (0x00, 0x3C, 0x00, _): kind = .utf16(bigEndian: true)
+        case (0x3C, 0x00, _, 0x00): kind = .utf16(bigEndian: false)
+        default: return nil
+        }
+        var text = ""
+        switch kind {
+        case .utf16(let big):
+            var units: [UInt16] = []
+            units.reserveCapacity((bytes.count - skip) / 2)
+            var i = skip
+            while i + 1 < bytes.count {
+                units.append(
+                    big ? UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]) : UInt16(bytes[i + 1]) << 8 | UInt16(bytes[i]))
+                i += 2
+            }
+            text = String(decoding: units, as: UTF16.self)
+        case .utf32(let big):
+            var scalars = String.UnicodeScalarView()
+            var i = skip
+            while i + 3 < bytes.count {
+                let v: UInt32 =
+                    big
+                    ? UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8
+                        | UInt32(bytes[i + 3])
+                    : UInt32(bytes[i + 3]) << 24 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 1]) << 8
+                        | UInt32(bytes[i])
+                scalars.append(Unicode.Scalar(v) ?? "\u{FFFD}")
+                i += 4
+            }
+            text = String(scalars)
+        }
+        let utf8 = Array(text.utf8)
+        return removingDeclaredEncoding(utf8) ?? utf8
+    }
+
+    /// Whether the document holds nothing but whitespace, comments, processing instructions and a doctype.
+    static func hasOnlyProlog(_ bytes: [UInt8]) -> Bool {
+        guard isASCIICompatible(bytes) else { return false }
+        let text = String(decoding: bytes, as: UTF8.self)
+        var rest = Substring(text)
+        while true {
+            rest = rest.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+            if rest.isEmpty { return true }
+            if rest.hasPrefix("<!--") {
+                guard let end = rest.range(of: "-->") else { return true }
+                rest = rest[end.upperBound...]
+            } else if rest.hasPrefix("<?") || rest.hasPrefix("<!") {
+                guard let end = rest.firstIndex(of: ">") else { return true }
+                rest = rest[rest.index(after: end)...]
+            } else {
+                return false
+            }
+        }
     }
 }

@@ -5,7 +5,9 @@ import Testing
 @Suite("Entry identity and limits")
 struct EntryKeyTests {
     func rss(_ items: String) -> [UInt8] {
-        Array("<rss version=\"2.0\"><channel><title>t</title><link>https://k.example/</link>\(items)</channel></rss>".utf8)
+        Array(
+            "<rss version=\"2.0\"><channel><title>t</title><link>https://k.example/</link>\(items)</channel></rss>".utf8
+        )
     }
 
     @Test func missingGuidFallsBackToLink() throws {

@@ -65,6 +65,40 @@ struct FeedParserErrorTests {
         #expect(feed.warnings.contains { $0.contains("not clean UTF-8") })
     }
 
+    @Test func commentOnlyDocumentIsEmpty() throws {
+        let error = try #require(parseError(Array("<?xml version=\"1.0\"?>\n<!-- nothing here -->\n".utf8)))
+        #expect(error.code == .empty)
+    }
+
+    @Test(arguments: ["utf-16be", "utf-16le", "utf-32be", "utf-32le"])
+    func wideEncodingsWithAndWithoutBOM(_ name: String) throws {
+        let xml = "<?xml version=\"1.0\" encoding=\"\(name)\"?><rss><channel><title>Grüße 😀</title></channel></rss>"
+        let scalars = Array(xml.unicodeScalars)
+        var body: [UInt8] = []
+        for scalar in scalars {
+            let v = scalar.value
+            if name.hasPrefix("utf-16") {
+                var units: [UInt16] = []
+                units.append(contentsOf: String(scalar).utf16)
+                for u in units {
+                    body += name.hasSuffix("be") ? [UInt8(u >> 8), UInt8(u & 0xFF)] : [UInt8(u & 0xFF), UInt8(u >> 8)]
+                }
+            } else {
+                let be: [UInt8] = [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]
+                body += name.hasSuffix("be") ? be : be.reversed()
+            }
+        }
+        let bom: [UInt8]
+        switch name {
+        case "utf-16be": bom = [0xFE, 0xFF]
+        case "utf-16le": bom = [0xFF, 0xFE]
+        case "utf-32be": bom = [0, 0, 0xFE, 0xFF]
+        default: bom = [0xFF, 0xFE, 0, 0]
+        }
+        #expect(try FeedParser.parse(body, url: nil).title == "Grüße 😀")
+        #expect(try FeedParser.parse(bom + body, url: nil).title == "Grüße 😀")
+    }
+
     @Test func billionLaughsIsNotExpanded() throws {
         let xml = """
             <?xml version="1.0"?>
