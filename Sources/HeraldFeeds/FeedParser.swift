@@ -9,7 +9,7 @@ public enum FeedParser {
     /// the XML declaration and byte-order marks; a document that needed recovery still parses and gets a warning.
     /// JSON Feed is read as UTF-8 (a BOM is skipped).
     ///
-    /// Entry keys follow the rule documented on `FeedEntry.key` (guid, else link, else a hash; see `EntryKey`).
+    /// Entry keys follow the rule documented on `FeedEntry.key` (guid, else link, else a hash).
     ///
     /// When the document has more than `maxEntries` entries, the newest ones are kept, by `published` (else
     /// `updated`); entries without either date rank after every dated entry, earlier ones in the document first.
@@ -18,7 +18,8 @@ public enum FeedParser {
     /// - Parameters:
     ///   - bytes: the raw document.
     ///   - url: where it came from; the base for relative links (after `xml:base`), else the feed's own link is.
-    ///   - contentType: the HTTP `Content-Type`, if any (used only to word errors about HTML pages).
+    ///   - contentType: the HTTP `Content-Type`, if any. Its charset is used only for a document that has neither
+    ///     a byte-order mark nor an encoding declaration and is not valid UTF-8; it also words errors about HTML.
     ///   - maxEntries: the most entries to keep.
     /// - Throws: `FeedParseError` when the body is empty, not a feed, or unreadable.
     public static func parse(
@@ -83,6 +84,10 @@ public enum FeedParser {
     static func parseXMLFeed(_ bytes: [UInt8], url: String?, contentType: String?) throws(FeedParseError) -> Feed {
         var input = XMLRepair.transcodingWideToUTF8(bytes) ?? bytes
         var warnings: [String] = []
+        if let charset = charset(fromContentType: contentType), let declared = XMLRepair.declaringEncoding(charset, in: input)
+        {
+            input = declared
+        }
         if let declared = XMLRepair.declaredEncoding(input),
             let substitute = XMLRepair.substituteEncoding(for: declared),
             let replaced = XMLRepair.replacingDeclaredEncoding(input, with: substitute)
@@ -143,6 +148,20 @@ public enum FeedParser {
         }
         feed.warnings.insert(contentsOf: warnings, at: 0)
         return feed
+    }
+
+    /// The `charset` parameter of a Content-Type header, lowercased and unquoted.
+    static func charset(fromContentType contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        for part in contentType.split(separator: ";").dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else {
+                continue
+            }
+            let value = pair[1].trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\"'")))
+            return value.isEmpty ? nil : value.lowercased()
+        }
+        return nil
     }
 
     /// Fills in what is common to every format: fallback link resolution, entry keys, the entry limit.

@@ -95,6 +95,13 @@ struct XMLFeedReader {
         return s.isEmpty ? nil : s
     }
 
+    /// The text of an element, or its inner markup when it holds child elements (HTML left unescaped in RSS).
+    func markupOrText(_ node: MarkupDocument.Node) -> String? {
+        if doc.elementChildren(of: node).isEmpty { return text(node) }
+        let m = doc.innerMarkup(of: node).trimmingCharacters(in: .whitespacesAndNewlines)
+        return m.isEmpty ? nil : m
+    }
+
     func attribute(_ name: String, _ node: MarkupDocument.Node) -> String? {
         for a in doc.attributes(of: node) where a.name == name && (a.namespace == nil || a.prefix == nil) {
             let v = a.value.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -305,11 +312,11 @@ struct XMLFeedReader {
             case (.atom, "id"):
                 if entry.guid == nil { entry.guid = text(node) }
             case (.core, "description"), (.dc, "description"):
-                if entry.summary == nil { entry.summary = text(node) }
+                if entry.summary == nil { entry.summary = markupOrText(node) }
             case (.itunes, "summary"):
                 break
             case (.content, "encoded"), (.core, "fullitem"):
-                if entry.contentHTML == nil { entry.contentHTML = text(node) }
+                if entry.contentHTML == nil { entry.contentHTML = markupOrText(node) }
             case (.xhtml, "body"), (.xhtml, "div"), (.core, "body"):
                 if entry.contentHTML == nil {
                     let m = doc.innerMarkup(of: node).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -497,7 +504,6 @@ struct XMLFeedReader {
         var links: [MarkupDocument.Node] = []
         var authors: [FeedAuthor] = []
         var sourceAuthors: [FeedAuthor] = []
-        var created: Date?
         for (v, name, child) in fields(node) {
             switch (v, name) {
             case (.atom, "title"), (.core, "title"):
@@ -522,8 +528,6 @@ struct XMLFeedReader {
             case (.atom, "updated"), (.atom, "modified"), (.core, "updated"), (.core, "modified"), (.dc, "date"),
                 (.dcterms, "modified"):
                 if let d = date(child) { entry.updated = d }
-            case (.atom, "created"):
-                if created == nil { created = date(child) }
             case (.atom, "category"), (.core, "category"):
                 if let t = attribute("term", child) ?? attribute("label", child) ?? text(child) {
                     entry.categories.append(t)
@@ -545,7 +549,6 @@ struct XMLFeedReader {
                 break
             }
         }
-        _ = created
         entry.authors = !authors.isEmpty ? authors : (!sourceAuthors.isEmpty ? sourceAuthors : feedAuthors)
         entry.link = selectAtomLink(links, rel: "alternate")
         if entry.link == nil, let id = entry.guid, FeedURL.looksLikeWebURL(id) { entry.link = id }

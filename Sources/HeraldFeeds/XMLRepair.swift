@@ -442,4 +442,29 @@ enum XMLRepair {
             }
         }
     }
+
+    /// Adds an XML declaration naming `charset` to a document that has no BOM, no encoding declaration and is not
+    /// valid UTF-8 (the only case where an HTTP charset can help); nil when it does not apply.
+    static func declaringEncoding(_ charset: String, in bytes: [UInt8]) -> [UInt8]? {
+        let name = charset.lowercased()
+        guard name != "utf-8", name != "utf8", isASCIICompatible(bytes), declaredEncoding(bytes) == nil,
+            !(bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF),
+            repairInvalidUTF8(bytes) != nil, MarkupParser.supportsEncoding(name)
+        else { return nil }
+        let declaration = Array("<?xml version=\"1.0\" encoding=\"\(name)\"?>\n".utf8)
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D
+            || bytes[start] == 0x09
+        {
+            start += 1
+        }
+        if start + 5 <= bytes.count, bytes[start] == UInt8(ascii: "<"), bytes[start + 1] == UInt8(ascii: "?"),
+            bytes[start + 2] == UInt8(ascii: "x"), bytes[start + 3] == UInt8(ascii: "m"),
+            bytes[start + 4] == UInt8(ascii: "l"), let end = bytes[start...].firstIndex(of: UInt8(ascii: ">"))
+        {
+            // A declaration without an encoding: replace it.
+            return declaration + Array(bytes[(end + 1)...])
+        }
+        return declaration + Array(bytes[start...])
+    }
 }

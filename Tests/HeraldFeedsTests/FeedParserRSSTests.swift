@@ -106,4 +106,24 @@ struct FeedParserRSSTests {
         #expect(feed.entries[0].link == nil)
         #expect(feed.entries[0].key == "https://example.com/not-a-page")
     }
+
+    @Test func httpCharsetAppliesOnlyToUndeclaredNonUTF8Documents() throws {
+        // In KOI8-R, "Привет" is F0 D2 C9 D7 C5 D4.
+        let koi8: [UInt8] = Array("<rss><channel><title>".utf8) + [0xF0, 0xD2, 0xC9, 0xD7, 0xC5, 0xD4]
+            + Array("</title></channel></rss>".utf8)
+        let feed = try FeedParser.parse(koi8, url: nil, contentType: "application/rss+xml; charset=\"KOI8-R\"")
+        #expect(feed.title == "Привет")
+        // Valid UTF-8 wins over a wrong header.
+        let utf8 = Array("<rss><channel><title>Привет</title></channel></rss>".utf8)
+        #expect(try FeedParser.parse(utf8, url: nil, contentType: "text/xml; charset=koi8-r").title == "Привет")
+    }
+
+    @Test func unescapedMarkupInDescriptionIsKept() throws {
+        let xml = """
+            <rss version="2.0"><channel><title>t</title>
+            <item><guid>a</guid><description>Hello <b>bold</b> world</description></item></channel></rss>
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8), url: nil)
+        #expect(feed.entries[0].summary == "Hello <b>bold</b> world")
+    }
 }
