@@ -88,11 +88,19 @@ public enum FeedParser {
         {
             input = declared
         }
-        if let declared = XMLRepair.declaredEncoding(input),
-            let substitute = XMLRepair.substituteEncoding(for: declared),
-            let replaced = XMLRepair.replacingDeclaredEncoding(input, with: substitute)
-        {
-            input = replaced
+        if let declared = XMLRepair.declaredEncoding(input) {
+            if let substitute = XMLRepair.substituteEncoding(for: declared),
+                let replaced = XMLRepair.replacingDeclaredEncoding(input, with: substitute)
+            {
+                input = replaced
+            } else if XMLRepair.isASCIICompatible(input),
+                !MarkupParser.supportsEncoding(declared) || !(declared.first?.isLetter ?? false),
+                let removed = XMLRepair.removingDeclaredEncoding(input)
+            {
+                // An encoding nobody here knows: read the document as UTF-8, stray bytes as windows-1252.
+                input = removed
+                warnings.append("the declared encoding \"\(declared)\" is not supported; read the document as UTF-8")
+            }
         }
         if XMLRepair.isUTF8Document(input), let (repaired, fixed) = XMLRepair.repairInvalidUTF8(input) {
             input = repaired

@@ -296,6 +296,7 @@ struct XMLFeedReader {
         var itunesAuthors: [FeedAuthor] = []
         var mediaTitle: String?
         var mediaDescription: String?
+        var itunesSummary: String?
         for (v, name, node) in fields(item) {
             switch (v, name) {
             case (.core, "title"), (.dc, "title"):
@@ -314,7 +315,7 @@ struct XMLFeedReader {
             case (.core, "description"), (.dc, "description"):
                 if entry.summary == nil { entry.summary = markupOrText(node) }
             case (.itunes, "summary"):
-                break
+                if itunesSummary == nil { itunesSummary = text(node) }
             case (.content, "encoded"), (.core, "fullitem"):
                 if entry.contentHTML == nil { entry.contentHTML = markupOrText(node) }
             case (.xhtml, "body"), (.xhtml, "div"), (.core, "body"):
@@ -362,7 +363,7 @@ struct XMLFeedReader {
         }
         entry.authors = authors.isEmpty ? itunesAuthors : authors
         if entry.title == nil { entry.title = mediaTitle }
-        if entry.summary == nil { entry.summary = mediaDescription }
+        if entry.summary == nil { entry.summary = itunesSummary ?? mediaDescription }
         if entry.link == nil, let href = selectAtomLink(atomLinks, rel: "alternate") { entry.link = href }
         for link in atomLinks where (attribute("rel", link) ?? "").lowercased() == "enclosure" {
             if let e = enclosure(fromAtomLink: link), !entry.enclosures.contains(e) { entry.enclosures.append(e) }

@@ -181,7 +181,9 @@ enum XMLRepair {
         ].contains(name) {
             return "windows-1252"
         }
-        if MarkupParser.supportsEncoding(name) { return nil }
+        // XML encoding names must start with a letter; libxml2 ignores others ("437") even when iconv knows them.
+        let validName = name.first.map { $0.isASCII && $0.isLetter } ?? false
+        if validName, MarkupParser.supportsEncoding(name) { return nil }
         var candidates: [String] = []
         if name.allSatisfy(\.isNumber) { candidates += ["cp" + name, "ibm" + name] }
         if name.hasPrefix("mac") { candidates += ["mac-" + name.dropFirst(3), "x-mac-" + name.dropFirst(3)] }
