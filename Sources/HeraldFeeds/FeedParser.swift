@@ -82,36 +82,8 @@ public enum FeedParser {
     }
 
     static func parseXMLFeed(_ bytes: [UInt8], url: String?, contentType: String?) throws(FeedParseError) -> Feed {
-        var input = XMLRepair.transcodingWideToUTF8(bytes) ?? bytes
-        var warnings: [String] = []
-        if let charset = charset(fromContentType: contentType), let declared = XMLRepair.declaringEncoding(charset, in: input)
-        {
-            input = declared
-        }
-        if let declared = XMLRepair.declaredEncoding(input) {
-            if let substitute = XMLRepair.substituteEncoding(for: declared),
-                let replaced = XMLRepair.replacingDeclaredEncoding(input, with: substitute)
-            {
-                input = replaced
-            } else if XMLRepair.isASCIICompatible(input),
-                !MarkupParser.supportsEncoding(declared) || !(declared.first?.isLetter ?? false),
-                let removed = XMLRepair.removingDeclaredEncoding(input)
-            {
-                // An encoding nobody here knows: read the document as UTF-8, stray bytes as windows-1252.
-                input = removed
-                warnings.append("the declared encoding \"\(declared)\" is not supported; read the document as UTF-8")
-            }
-        }
-        if XMLRepair.isUTF8Document(input), let (repaired, fixed) = XMLRepair.repairInvalidUTF8(input) {
-            input = repaired
-            warnings.append("the document is not clean UTF-8: read \(fixed) stray bytes or C1 controls as windows-1252")
-        }
-        if let stripped = XMLRepair.removingDoctype(input) { input = stripped }
-        if let rewritten = XMLRepair.rewriteHTMLEntities(input) {
-            input = rewritten
-            warnings.append("the document uses HTML entities that XML does not define; they were decoded")
-        }
-        var doc: MarkupDocument
+        var (input, warnings) = XMLRepair.prepare(bytes, httpCharset: charset(fromContentType: contentType))
+        let doc: MarkupDocument
         do {
             doc = try MarkupParser.parseXML(input)
         } catch {
@@ -127,10 +99,9 @@ public enum FeedParser {
                 if let (repaired, _) = XMLRepair.repairInvalidUTF8(retry) { retry = repaired }
                 if let rewritten = XMLRepair.rewriteHTMLEntities(retry) { retry = rewritten }
                 if let second = try? MarkupParser.parseXML(retry) {
-                    doc = second
                     warnings.append(
                         "the declared encoding is not supported (\(error.message)); read the document as UTF-8")
-                    return try finishXML(doc, url: url, warnings: warnings)
+                    return try finishXML(second, url: url, warnings: warnings)
                 }
             }
             if lower.contains("encoding") || lower.contains("utf-8")
@@ -140,9 +111,7 @@ public enum FeedParser {
                     .invalidEncoding, "the document's bytes do not match its encoding: \(error.message)")
             }
             throw FeedParseError(
-                .malformed,
-                "the document is not well-formed XML and nothing could be recovered: "
-                    + error.message)
+                .malformed, "the document is not well-formed XML and nothing could be recovered: \(error.message)")
         }
         return try finishXML(doc, url: url, warnings: warnings)
     }
@@ -166,7 +135,8 @@ public enum FeedParser {
             guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else {
                 continue
             }
-            let value = pair[1].trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\"'")))
+            let value = pair[1].trimmingCharacters(
+                in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\"'")))
             return value.isEmpty ? nil : value.lowercased()
         }
         return nil

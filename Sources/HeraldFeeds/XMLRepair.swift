@@ -14,6 +14,41 @@ import HeraldHTML
 /// - a Latin-1 or ASCII declaration is read as windows-1252 (as browsers do), and an encoding name the converter
 ///   does not know is tried in its common alternative spellings.
 enum XMLRepair {
+    /// Applies every repair in order: UTF-16/32 to UTF-8, the HTTP charset for undeclared non-UTF-8 bytes,
+    /// encoding-name fixes, stray-byte repair, DOCTYPE removal, HTML entity rewriting.
+    /// - Returns: the bytes to parse and warnings for what was changed.
+    static func prepare(_ bytes: [UInt8], httpCharset: String?) -> (bytes: [UInt8], warnings: [String]) {
+        var input = transcodingWideToUTF8(bytes) ?? bytes
+        var warnings: [String] = []
+        if let charset = httpCharset, let declared = declaringEncoding(charset, in: input) {
+            input = declared
+        }
+        if let declared = declaredEncoding(input) {
+            if let substitute = substituteEncoding(for: declared),
+                let replaced = replacingDeclaredEncoding(input, with: substitute)
+            {
+                input = replaced
+            } else if isASCIICompatible(input),
+                !MarkupParser.supportsEncoding(declared) || !(declared.first?.isLetter ?? false),
+                let removed = removingDeclaredEncoding(input)
+            {
+                // An encoding nobody here knows: read the document as UTF-8, stray bytes as windows-1252.
+                input = removed
+                warnings.append("the declared encoding \"\(declared)\" is not supported; read the document as UTF-8")
+            }
+        }
+        if isUTF8Document(input), let (repaired, fixed) = repairInvalidUTF8(input) {
+            input = repaired
+            warnings.append("the document is not clean UTF-8: read \(fixed) stray bytes or C1 controls as windows-1252")
+        }
+        if let stripped = removingDoctype(input) { input = stripped }
+        if let rewritten = rewriteHTMLEntities(input) {
+            input = rewritten
+            warnings.append("the document uses HTML entities that XML does not define; they were decoded")
+        }
+        return (input, warnings)
+    }
+
     /// The encoding named in the XML declaration, lowercased, if any.
     static func declaredEncoding(_ bytes: [UInt8]) -> String? {
         var i = 0
@@ -455,8 +490,9 @@ enum XMLRepair {
         else { return nil }
         let declaration = Array("<?xml version=\"1.0\" encoding=\"\(name)\"?>\n".utf8)
         var start = 0
-        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D
-            || bytes[start] == 0x09
+        while start < bytes.count,
+            bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D
+                || bytes[start] == 0x09
         {
             start += 1
         }

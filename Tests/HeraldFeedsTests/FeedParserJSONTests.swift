@@ -34,7 +34,8 @@ struct FeedParserJSONTests {
     }
 
     @Test func byteOrderMarkIsSkipped() throws {
-        let body = #"{"version":"https://jsonfeed.org/version/1","title":"B","#
+        let body =
+            #"{"version":"https://jsonfeed.org/version/1","title":"B","#
             + #""items":[{"id":"x","url":"https://b.example/x"}]}"#
         let feed = try FeedParser.parse([0xEF, 0xBB, 0xBF] + Array(body.utf8), url: nil)
         #expect(feed.title == "B")

@@ -109,7 +109,8 @@ struct FeedParserRSSTests {
 
     @Test func httpCharsetAppliesOnlyToUndeclaredNonUTF8Documents() throws {
         // In KOI8-R, "Привет" is F0 D2 C9 D7 C5 D4.
-        let koi8: [UInt8] = Array("<rss><channel><title>".utf8) + [0xF0, 0xD2, 0xC9, 0xD7, 0xC5, 0xD4]
+        let koi8: [UInt8] =
+            Array("<rss><channel><title>".utf8) + [0xF0, 0xD2, 0xC9, 0xD7, 0xC5, 0xD4]
             + Array("</title></channel></rss>".utf8)
         let feed = try FeedParser.parse(koi8, url: nil, contentType: "application/rss+xml; charset=\"KOI8-R\"")
         #expect(feed.title == "Привет")
