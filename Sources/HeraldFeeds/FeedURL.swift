@@ -53,11 +53,12 @@ enum FeedURL {
         return changed ? String(decoding: out, as: UTF8.self) : s
     }
 
-    /// Resolves `reference` against `base`. Absolute references are returned trimmed but otherwise untouched;
-    /// relative ones without a usable base are returned as given (trimmed).
+    /// Resolves `reference` against `base`. Absolute references are returned trimmed, with inner spaces escaped,
+    /// but otherwise untouched (an IRI host stays readable); relative ones are resolved with invalid characters
+    /// percent-encoded, or returned trimmed when there is no usable base.
     static func resolve(_ reference: String, against base: String?) -> String {
         let ref = reference.trimmingCharacters(in: .whitespacesAndNewlines)
-        if hasScheme(ref) { return ref }
+        if hasScheme(ref) { return ref.contains(" ") ? ref.replacingOccurrences(of: " ", with: "%20") : ref }
         guard let base, !base.isEmpty else { return ref }
         let baseText = base.trimmingCharacters(in: .whitespacesAndNewlines)
         guard hasScheme(baseText), let baseURL = URL(string: escapeInvalid(baseText)) else { return ref }

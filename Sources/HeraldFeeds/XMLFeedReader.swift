@@ -22,6 +22,7 @@ struct XMLFeedReader {
     }
 
     static let namespaces: [String: Vocabulary] = [
+        "http://www.w3.org/2005/Atom": .atom,
         "http://www.w3.org/2005/atom": .atom,
         "http://purl.org/atom/ns#": .atom,
         "http://purl.org/rss/1.0/": .core,
@@ -60,7 +61,7 @@ struct XMLFeedReader {
     func qualified(_ node: MarkupDocument.Node) -> (Vocabulary, String) {
         var local = doc.name(of: node)
         if let ns = doc.namespace(of: node) {
-            if let v = Self.namespaces[ns.lowercased()] { return (v, local) }
+            if let v = Self.namespaces[ns] ?? Self.namespaces[ns.lowercased()] { return (v, local) }
             if ns == atomAlias { return (.atom, local) }
             if let p = doc.prefix(of: node), let v = Self.prefixes[p.lowercased()] { return (v, local) }
             return (.other, local)

@@ -127,4 +127,15 @@ struct FeedParserRSSTests {
         let feed = try FeedParser.parse(Array(xml.utf8), url: nil)
         #expect(feed.entries[0].summary == "Hello <b>bold</b> world")
     }
+
+    @Test func linksWithSpacesAndNonASCIIAreEscapedWhenResolved() throws {
+        let xml = """
+            <rss version="2.0"><channel><title>t</title>
+            <item><link> /with space/über.html </link></item>
+            <item><link>https://x.example/a b</link></item></channel></rss>
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8), url: "https://x.example/feed")
+        #expect(feed.entries[0].link == "https://x.example/with%20space/%C3%BCber.html")
+        #expect(feed.entries[1].link == "https://x.example/a%20b")
+    }
 }
