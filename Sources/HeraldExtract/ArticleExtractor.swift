@@ -1,0 +1,33 @@
+import HeraldHTML
+
+/// Extracts an article (main text and metadata) from one HTML page.
+public enum ArticleExtractor {
+    /// Decodes, parses and extracts `input`. Never fails: a page without an article gives empty text.
+    public static func extract(_ input: ExtractionInput) -> ExtractedArticle {
+        let encoding = CharsetSniffer.detect(input.html, httpContentType: input.httpContentType)
+        let document = MarkupParser.parseHTML(input.html, encoding: encoding)
+        let tree = PageTree(document)
+        var metadata = MetadataExtractor(tree: tree, pageURL: input.url)
+
+        let siteName = metadata.siteName()
+        let title = metadata.title(siteName: siteName)
+        var extractor = MainTextExtractor(tree: tree, title: title, bodyHint: metadata.jsonLD?.articleBody)
+        let paragraphs = extractor.paragraphs()
+        let text = paragraphs.joined(separator: "\n\n")
+
+        let datelines = metadata.datelineCandidates() + paragraphs.prefix(3).map { String($0.prefix(300)) }
+        var article = ExtractedArticle(text: text)
+        article.siteName = siteName
+        article.title = title
+        article.authors = metadata.authors(siteName: siteName)
+        article.published = metadata.published(datelineTexts: datelines)
+        article.modified = metadata.modified(datelineTexts: datelines)
+        article.language = metadata.language()
+        article.canonicalURL = metadata.canonicalURL()
+        article.description = metadata.description()
+        article.image = metadata.image()
+        article.sources = metadata.sources
+        article.encoding = encoding
+        return article
+    }
+}

@@ -1,0 +1,58 @@
+/// Recognises paragraphs that are page furniture by their wording ("Also read:", "All rights reserved").
+enum BoilerplateText {
+    static func isBoilerplate(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        let length = lower.unicodeScalars.count
+        if length < 400 {
+            for prefix in prefixes where lower.hasPrefix(prefix) { return true }
+        }
+        if length < 200 {
+            for phrase in phrases where lower.contains(phrase) { return true }
+        }
+        if exact.contains(lower.trimmingScalars(" .:!|•-—")) { return true }
+        return false
+    }
+
+    private static let prefixes: [String] = [
+        "also read", "read also", "read more", "read next", "read the full", "related:", "related article",
+        "related stories", "recommended:", "see also:", "more:", "follow us", "follow @", "subscribe to",
+        "subscribe now", "sign up for", "sign up to", "click here", "tap here", "share this", "share on",
+        "advertisement", "sponsored", "copyright ©", "copyright (c)", "© ", "(c) ", "all rights reserved",
+        "get the latest", "download the app", "download our app", "join our", "watch:", "watch video",
+        "listen to this article", "you may also like", "don't miss", "do not miss", "trending:",
+        "this article was originally published", "for more news", "catch all the", "stay updated",
+        "we use cookies", "this website uses cookies", "by continuing to", "accept cookies",
+    ]
+
+    private static let phrases: [String] = [
+        "all rights reserved", "subscribe to our newsletter", "sign up for our newsletter", "follow us on",
+        "click here to", "terms of use", "privacy policy", "cookie policy", "download the app",
+        "(opens in new window)", "you must be logged in", "leave a comment", "loading comments",
+    ]
+
+    private static let exact: Set<String> = [
+        "advertisement", "advertising", "ad", "share", "tweet", "email", "print", "comments", "comment", "loading",
+        "skip to content", "skip to main content", "menu", "close", "search", "story continues below advertisement",
+        "continue reading", "read more", "more", "related", "sponsored", "share this article", "share this",
+        "follow us", "subscribe", "sign in", "log in", "back to top", "scroll to continue with content",
+    ]
+}
+
+extension String {
+    /// Removes the given scalars from both ends (Foundation-free).
+    func trimmingScalars(_ set: String) -> String {
+        let scalars = Array(unicodeScalars)
+        let drop = Set(set.unicodeScalars)
+        var start = 0
+        var end = scalars.count
+        while start < end && (drop.contains(scalars[start]) || TextNormalizer.isWhitespace(scalars[start])) {
+            start += 1
+        }
+        while end > start && (drop.contains(scalars[end - 1]) || TextNormalizer.isWhitespace(scalars[end - 1])) {
+            end -= 1
+        }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[start..<end])
+        return String(view)
+    }
+}

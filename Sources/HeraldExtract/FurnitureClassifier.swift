@@ -1,0 +1,121 @@
+/// Judges an element's class, id and role: page furniture (navigation, share bars, ads, comments…) or content.
+enum FurnitureClassifier {
+    enum Verdict: Equatable {
+        case neutral
+        /// Class/id name a content container; the weight feeds the container score.
+        case content
+        /// Class/id/role name page furniture; the subtree is dropped (subject to the caller's guards).
+        case furniture
+        /// Strong furniture that is dropped even when it holds a lot of text (comment threads).
+        case strongFurniture
+        /// Furniture only when the element is small or mostly links.
+        case weakFurniture
+    }
+
+    static func verdict(classAndID: String, role: String?) -> Verdict {
+        if let role, furnitureRoles.contains(role.lowercased()) { return .furniture }
+        if classAndID.isEmpty { return .neutral }
+        let tokens = tokenize(classAndID)
+        if tokens.isEmpty { return .neutral }
+        var furniture = false
+        var weak = false
+        var content = false
+        for (index, token) in tokens.enumerated() {
+            if strongFurnitureTokens.contains(token) { return .strongFurniture }
+            if furnitureTokens.contains(token) { furniture = true }
+            if weakFurnitureTokens.contains(token) { weak = true }
+            if contentTokens.contains(token) { content = true }
+            if index + 1 < tokens.count, furnitureBigrams.contains(token + " " + tokens[index + 1]) { furniture = true }
+            // Long words glued into one token: "relatedarticles", "sharebuttons", "newslettersignup".
+            if token.count > 7, !furniture {
+                for stem in furnitureStems where token.contains(stem) {
+                    furniture = true
+                    break
+                }
+            }
+        }
+        if furniture { return .furniture }
+        if weak { return .weakFurniture }
+        return content ? .content : .neutral
+    }
+
+    /// Splits `class`/`id` values into lowercase words at non-alphanumerics and camelCase boundaries.
+    static func tokenize(_ text: String) -> [String] {
+        var tokens: [String] = []
+        var current: [UInt8] = []
+        var previousLower = false
+        func flush() {
+            if !current.isEmpty { tokens.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
+        }
+        for byte in text.utf8 {
+            let isUpper = byte >= 0x41 && byte <= 0x5A
+            let isLower = byte >= 0x61 && byte <= 0x7A
+            let isDigit = byte >= 0x30 && byte <= 0x39
+            if isUpper {
+                if previousLower { flush() }
+                current.append(byte + 0x20)
+                previousLower = false
+            } else if isLower || isDigit {
+                current.append(byte)
+                previousLower = isLower
+            } else {
+                flush()
+                previousLower = false
+            }
+        }
+        flush()
+        return tokens
+    }
+
+    private static let furnitureRoles: Set<String> = [
+        "navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog", "alertdialog", "search",
+        "toolbar", "tablist",
+    ]
+
+    private static let strongFurnitureTokens: Set<String> = [
+        "comment", "comments", "disqus", "outbrain", "taboola", "cookie", "cookies", "consent", "gdpr", "newsletter",
+        "newsletters",
+    ]
+
+    private static let furnitureTokens: Set<String> = [
+        "nav", "navbar", "navigation", "subnav", "menu", "menus", "share", "shares", "sharing", "sharebar", "social",
+        "socials", "related", "relateds", "subscribe", "subscription", "signup", "ad", "ads", "advert", "adverts",
+        "advertisement", "advertising", "adslot", "adunit", "dfp", "sponsor", "sponsored", "promo", "promos",
+        "promotion", "promoted", "footer", "sidebar", "breadcrumb", "breadcrumbs", "popup", "modal", "overlay",
+        "toolbar", "pagination", "pager", "masthead", "skip", "offscreen", "recirc", "recirculation", "trending",
+        "popular", "recommended", "recommendations", "recommendation", "rail", "topbar", "login", "signin",
+        "survey", "feedback", "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "follow", "cta",
+        "readmore", "alsoread", "newsroll", "ticker", "tooltip", "dropdown", "sitemap", "copyright", "disclaimer",
+        "interstitial", "tweet", "instagram", "youtube", "button", "btn", "search", "jump", "sronly",
+        "screenreader", "reactions", "rating", "votes",
+    ]
+
+    /// Words that mark furniture only on small or link-heavy elements (a big "paywall" or "video" block can hold
+    /// the article itself).
+    private static let weakFurnitureTokens: Set<String> = [
+        "tags", "tagged", "keywords", "byline", "bylines", "author", "authors", "bio", "dateline", "timestamp",
+        "date", "published", "caption", "credit", "credits", "banner", "widget", "widgets", "print", "hidden", "hide",
+        "alert", "meta", "metadata", "toc", "links", "teaser", "teasers", "sticky", "premium", "paywall", "embed",
+        "categories", "category", "kicker", "eyebrow", "headline", "title", "subtitle", "photo", "image", "img",
+        "figure", "gallery", "video", "player", "icon", "icons", "logo", "more", "next", "prev", "previous", "sr",
+        "visually", "subscribers", "info", "details", "tools", "actions", "utility", "utils",
+    ]
+
+    private static let furnitureBigrams: Set<String> = [
+        "also read", "read also", "read more", "more stories", "you may", "may like", "author bio", "about author",
+        "further reading", "see also", "most read", "top stories", "site header", "global header", "page header",
+        "site footer", "sign up", "opt in", "more from", "from around", "around the", "in this", "this story",
+    ]
+
+    private static let furnitureStems: [String] = [
+        "related", "sharing", "share", "social", "newsletter", "subscribe", "comment", "cookie", "sidebar",
+        "breadcrumb", "advert", "sponsor", "promo", "outbrain", "taboola", "recommend", "trending", "popular",
+        "readmore", "alsoread", "footer", "navigation", "navbar", "byline",
+    ]
+
+    private static let contentTokens: Set<String> = [
+        "article", "articlebody", "content", "entry", "main", "post", "story", "storybody", "text", "blog", "prose",
+        "richtext", "body", "copy", "maincontent", "postcontent", "entrycontent",
+    ]
+}

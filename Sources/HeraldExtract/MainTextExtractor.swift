@@ -1,0 +1,383 @@
+import HeraldHTML
+
+/// Finds an article's main text in a parsed page: drops furniture, scores containers, collects paragraphs.
+struct MainTextExtractor {
+    let tree: PageTree
+    /// Headline, used to drop the title heading from the body.
+    var title: String?
+    /// JSON-LD `articleBody`, a strong hint about which container holds the article.
+    var bodyHint: String?
+
+    /// Per node: excluded from the text.
+    private(set) var dropped: [Bool] = []
+    /// Per node: text length (scalars, after hard drops) and link text length.
+    private var textLength: [Int] = []
+    private var linkLength: [Int] = []
+
+    init(tree: PageTree, title: String?, bodyHint: String?) {
+        self.tree = tree
+        self.title = title
+        self.bodyHint = bodyHint
+    }
+
+    /// Returns the main text's paragraphs in document order.
+    mutating func paragraphs() -> [String] {
+        guard tree.count > 1 else { return [] }
+        markHardDrops()
+        measure()
+        markFurniture()
+        let blocks = collectBlocks()
+        var selected = select(from: blocks)
+        selected = filter(selected)
+        var texts = selected.map(\.text)
+        if let hint = bodyHint {
+            let hintParagraphs = MainTextExtractor.split(hint)
+            let hintLength = hintParagraphs.reduce(0) { $0 + $1.unicodeScalars.count }
+            let ownLength = texts.reduce(0) { $0 + $1.unicodeScalars.count }
+            if ownLength < hintLength * 6 / 10 { texts = hintParagraphs }
+        }
+        return texts
+    }
+
+    static func split(_ body: String) -> [String] {
+        var out: [String] = []
+        for line in body.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            let text = TextNormalizer.normalize(String(line))
+            if !text.isEmpty { out.append(text) }
+        }
+        return out
+    }
+
+    // MARK: - Dropping
+
+    private mutating func markHardDrops() {
+        dropped = [Bool](repeating: false, count: tree.count)
+        for i in 1..<tree.count {
+            let parent = Int(tree.parents[i])
+            if parent >= 0 && dropped[parent] {
+                dropped[i] = true
+                continue
+            }
+            guard tree.isElement[i] else {
+                if !tree.isText[i] { dropped[i] = true }  // comments
+                continue
+            }
+            let tag = tree.tags[i]
+            if tag.isAlwaysDropped || tag == .title {
+                dropped[i] = true
+                continue
+            }
+            if tree.attribute("hidden", i) != nil {
+                dropped[i] = true
+                continue
+            }
+            if let style = tree.attribute("style", i), MainTextExtractor.isHiddenStyle(style) {
+                dropped[i] = true
+            }
+        }
+    }
+
+    static func isHiddenStyle(_ style: String) -> Bool {
+        let compact = String(style.lowercased().unicodeScalars.filter { !TextNormalizer.isWhitespace($0) })
+        return compact.contains("display:none") || compact.contains("visibility:hidden")
+    }
+
+    private mutating func measure() {
+        textLength = [Int](repeating: 0, count: tree.count)
+        linkLength = [Int](repeating: 0, count: tree.count)
+        for i in stride(from: tree.count - 1, through: 1, by: -1) {
+            if dropped[i] { continue }
+            if tree.isText[i] {
+                textLength[i] = MainTextExtractor.visibleLength(tree.text(i))
+            }
+            if tree.tags[i] == .a { linkLength[i] = textLength[i] }
+            let parent = Int(tree.parents[i])
+            if parent >= 0 {
+                textLength[parent] += textLength[i]
+                linkLength[parent] += linkLength[i]
+            }
+        }
+    }
+
+    /// Non-whitespace scalar count, a cheap proxy for visible text length.
+    static func visibleLength(_ text: String) -> Int {
+        var n = 0
+        for byte in text.utf8 where byte > 0x20 && (byte & 0xC0) != 0x80 { n += 1 }
+        return n
+    }
+
+    private mutating func markFurniture() {
+        let bodyIndex = tree.indices(of: .body).first ?? 0
+        let total = max(textLength[bodyIndex], 1)
+        let articleCount = tree.indices(of: .article).count
+        for i in 1..<tree.count where tree.isElement[i] && !dropped[i] {
+            let parent = Int(tree.parents[i])
+            if parent >= 0 && dropped[parent] {
+                dropped[i] = true
+                continue
+            }
+            let tag = tree.tags[i]
+            if tag == .html || tag == .body { continue }
+            let share = Double(textLength[i]) / Double(total)
+            let linkShare = textLength[i] == 0 ? 0 : Double(linkLength[i]) / Double(textLength[i])
+            if let itemprop = tree.attribute("itemprop", i)?.lowercased(), itemprop.contains("articlebody") {
+                continue
+            }
+            switch tag {
+            case .nav:
+                if share < 0.5 { dropped[i] = true; continue }
+            case .aside, .footer, .form, .fieldset:
+                if share < 0.4 { dropped[i] = true; continue }
+            case .header:
+                if share < 0.3 && (articleCount == 0 || !isInside(i, .article)) { dropped[i] = true; continue }
+            case .figcaption:
+                dropped[i] = true
+                continue
+            case .figure:
+                if textLength[i] < 400 { dropped[i] = true; continue }
+            default:
+                break
+            }
+            var classAndID = tree.attribute("class", i) ?? ""
+            if let id = tree.attribute("id", i) { classAndID += " " + id }
+            let role = tree.attribute("role", i)
+            switch FurnitureClassifier.verdict(classAndID: classAndID, role: role) {
+            case .strongFurniture:
+                if tag != .article && tag != .main || share < 0.5 { dropped[i] = true }
+            case .furniture:
+                if tag != .article && tag != .main && share < 0.4 { dropped[i] = true }
+            case .weakFurniture:
+                if tag != .article && tag != .main && (textLength[i] < 250 || linkShare > 0.5) { dropped[i] = true }
+            case .content, .neutral:
+                break
+            }
+            if !dropped[i], tree.attribute("aria-hidden", i) == "true", textLength[i] < 250 { dropped[i] = true }
+        }
+    }
+
+    private func isInside(_ i: Int, _ tag: HTMLTag) -> Bool {
+        var p = Int(tree.parents[i])
+        while p > 0 {
+            if tree.tags[p] == tag { return true }
+            p = Int(tree.parents[p])
+        }
+        return false
+    }
+
+    // MARK: - Blocks
+
+    private func collectBlocks() -> [TextBlock] {
+        var blocks: [TextBlock] = []
+        var buffer = ""
+        var bufferLinkLength = 0
+        var bufferOwner = -1
+        var bufferPosition = -1
+        var openBlocks: [(index: Int, end: Int)] = [(0, tree.count)]
+        var linkEnd = -1
+
+        func flush() {
+            defer {
+                buffer = ""
+                bufferLinkLength = 0
+                bufferOwner = -1
+            }
+            guard bufferOwner >= 0 else { return }
+            let text = TextNormalizer.normalize(buffer)
+            if text.isEmpty { return }
+            let length = text.unicodeScalars.count
+            blocks.append(
+                TextBlock(
+                    text: text, length: length, linkLength: min(bufferLinkLength, length), owner: bufferOwner,
+                    tag: tree.tags[bufferOwner], position: bufferPosition))
+        }
+
+        var i = 1
+        while i < tree.count {
+            while let top = openBlocks.last, top.end <= i {
+                flush()
+                openBlocks.removeLast()
+            }
+            if dropped[i] {
+                // A dropped block in the middle of running text still separates paragraphs.
+                if tree.tags[i].isBlock { flush() }
+                i = Int(tree.ends[i])
+                continue
+            }
+            if tree.isText[i] {
+                let text = tree.text(i)
+                if bufferOwner < 0 {
+                    if MainTextExtractor.visibleLength(text) == 0 { i += 1; continue }
+                    bufferOwner = openBlocks.last?.index ?? 0
+                    bufferPosition = i
+                }
+                buffer += text
+                if i < linkEnd { bufferLinkLength += MainTextExtractor.visibleLength(text) }
+                i += 1
+                continue
+            }
+            let tag = tree.tags[i]
+            if tag == .br || tag == .hr {
+                flush()
+            } else if tag.isBlock {
+                flush()
+                openBlocks.append((i, Int(tree.ends[i])))
+            } else if tag == .a, i >= linkEnd {
+                linkEnd = Int(tree.ends[i])
+            }
+            i += 1
+        }
+        flush()
+        // Link length was counted with whitespace; recount in scalars is close enough: cap by length.
+        return blocks
+    }
+
+    // MARK: - Selection
+
+    private func select(from blocks: [TextBlock]) -> [TextBlock] {
+        guard !blocks.isEmpty else { return [] }
+        if let hinted = selectByHint(blocks) { return hinted }
+
+        var score = [Double](repeating: 0, count: tree.count)
+        var scored = [Bool](repeating: false, count: tree.count)
+        var candidates: [Int] = []
+        for block in blocks where block.length >= 25 && !block.tag.isHeading {
+            var value = 1 + Double(block.commaCount) + Double(min(block.length / 100, 3))
+            value *= 1 - min(block.linkDensity, 1)
+            var node = block.tag.isParagraphLike ? Int(tree.parents[block.owner]) : block.owner
+            var level = 0
+            while node > 0 && level < 5 {
+                if !scored[node] {
+                    scored[node] = true
+                    score[node] = initialScore(node)
+                    candidates.append(node)
+                }
+                let divider = level == 0 ? 1.0 : (level == 1 ? 2.0 : Double(level) * 3)
+                score[node] += value / divider
+                node = Int(tree.parents[node])
+                level += 1
+            }
+        }
+        // Link density of each candidate over the kept text.
+        var kept = [Int](repeating: 0, count: tree.count)
+        var linked = [Int](repeating: 0, count: tree.count)
+        for block in blocks {
+            var node = block.owner
+            while node >= 0 {
+                kept[node] += block.length
+                linked[node] += block.linkLength
+                node = Int(tree.parents[node])
+            }
+        }
+        var best = -1
+        var bestScore = -Double.infinity
+        for node in candidates {
+            let density = kept[node] == 0 ? 0 : Double(linked[node]) / Double(kept[node])
+            score[node] *= 1 - density
+            if score[node] > bestScore {
+                bestScore = score[node]
+                best = node
+            }
+        }
+        guard best > 0 else { return blocks }
+
+        // Climb while the parent holds clearly more good text than the best node (article split over siblings).
+        var roots = [best]
+        let parent = Int(tree.parents[best])
+        if parent > 0 {
+            let threshold = max(10, bestScore * 0.2)
+            roots = []
+            var child = tree.document.firstChild(of: tree.nodes[parent])
+            while let c = child {
+                let s = Int(c.index)
+                child = tree.document.nextSibling(of: c)
+                if dropped[s] { continue }
+                if s == best {
+                    roots.append(s)
+                    continue
+                }
+                let density = kept[s] == 0 ? 1 : Double(linked[s]) / Double(kept[s])
+                if scored[s] && score[s] >= threshold {
+                    roots.append(s)
+                } else if tree.tags[s] == .p || tree.isText[s] {
+                    if kept[s] > 80 && density < 0.25 { roots.append(s) }
+                }
+            }
+        }
+        return blocks.filter { block in roots.contains { tree.contains($0, block.owner) } }
+    }
+
+    private func initialScore(_ node: Int) -> Double {
+        var value: Double
+        switch tree.tags[node] {
+        case .div, .article, .main, .section: value = 5
+        case .pre, .td, .blockquote: value = 3
+        case .address, .ol, .ul, .dl, .dd, .dt, .li, .form: value = -3
+        case .h1, .h2, .h3, .h4, .h5, .h6, .th: value = -5
+        default: value = 0
+        }
+        if tree.tags[node] == .article { value += 10 }
+        if let itemprop = tree.attribute("itemprop", node)?.lowercased(), itemprop.contains("articlebody") {
+            value += 50
+        }
+        var classAndID = tree.attribute("class", node) ?? ""
+        if let id = tree.attribute("id", node) { classAndID += " " + id }
+        switch FurnitureClassifier.verdict(classAndID: classAndID, role: nil) {
+        case .content: value += 25
+        case .furniture, .strongFurniture: value -= 25
+        case .weakFurniture, .neutral: break
+        }
+        return value
+    }
+
+    /// When JSON-LD carries the body, the container is the deepest element holding ~90% of the matching text.
+    private func selectByHint(_ blocks: [TextBlock]) -> [TextBlock]? {
+        guard let hint = bodyHint else { return nil }
+        let normalizedHint = TextNormalizer.normalize(hint)
+        let hintLength = normalizedHint.unicodeScalars.count
+        guard hintLength > 200 else { return nil }
+        var matched = [Int](repeating: 0, count: tree.count)
+        var total = 0
+        for block in blocks where block.length >= 30 {
+            let probe = String(block.text.prefix(60))
+            guard normalizedHint.contains(probe) else { continue }
+            total += block.length
+            var node = block.owner
+            while node >= 0 {
+                matched[node] += block.length
+                node = Int(tree.parents[node])
+            }
+        }
+        guard total * 10 >= hintLength * 4 else { return nil }
+        var container = 0
+        // Deepest node (largest index along the chain) with >= 90% of the matched text.
+        for i in 0..<tree.count where matched[i] * 10 >= total * 9 { container = i }
+        return blocks.filter { tree.contains(container, $0.owner) }
+    }
+
+    // MARK: - Filtering
+
+    private func filter(_ blocks: [TextBlock]) -> [TextBlock] {
+        var seen = Set<String>()
+        var out: [TextBlock] = []
+        let normalizedTitle = title.map { MainTextExtractor.comparable($0) }
+        for block in blocks {
+            if block.tag == .li && block.linkDensity > 0.3 { continue }
+            if block.linkDensity > 0.5 { continue }
+            if block.tag.isHeading, let t = normalizedTitle {
+                let c = MainTextExtractor.comparable(block.text)
+                if c == t || (c.count > 15 && (t.contains(c) || c.contains(t))) { continue }
+            }
+            if block.tag == .h1 && out.isEmpty { continue }
+            if BoilerplateText.isBoilerplate(block.text) { continue }
+            let key = MainTextExtractor.comparable(block.text)
+            if seen.contains(key) { continue }
+            seen.insert(key)
+            out.append(block)
+        }
+        return out
+    }
+
+    static func comparable(_ text: String) -> String {
+        TextNormalizer.normalize(text).lowercased()
+    }
+}

@@ -1,0 +1,429 @@
+import Foundation
+import HeraldHTML
+
+/// Reads an article's metadata from JSON-LD, OpenGraph and other meta tags, the markup, the URL and the text.
+struct MetadataExtractor {
+    let tree: PageTree
+    let pageURL: String?
+    private(set) var meta: [String: [String]] = [:]
+    private(set) var jsonLD: JSONLDArticle?
+    var sources: [String: String] = [:]
+
+    init(tree: PageTree, pageURL: String?) {
+        self.tree = tree
+        self.pageURL = pageURL
+        var scripts: [String] = []
+        for i in 1..<tree.count where tree.isElement[i] {
+            switch tree.tags[i] {
+            case .meta:
+                let key = tree.attribute("property", i) ?? tree.attribute("name", i) ?? tree.attribute("itemprop", i)
+                    ?? tree.attribute("http-equiv", i)
+                guard let key, let content = tree.attribute("content", i) else { continue }
+                let value = TextNormalizer.normalize(content)
+                if value.isEmpty { continue }
+                meta[key.lowercased(), default: []].append(value)
+            case .script:
+                if let type = tree.attribute("type", i)?.lowercased(), type.contains("ld+json") {
+                    scripts.append(tree.document.textContent(of: tree.nodes[i]))
+                }
+            default:
+                break
+            }
+        }
+        jsonLD = JSONLDArticle.read(scripts)
+    }
+
+    func first(_ keys: [String]) -> (key: String, value: String)? {
+        for key in keys {
+            if let value = meta[key]?.first { return (key, value) }
+        }
+        return nil
+    }
+
+    // MARK: - Title and site
+
+    mutating func siteName() -> String? {
+        if let found = first(["og:site_name", "application-name", "al:ios:app_name", "twitter:site"]) {
+            var value = found.value
+            if found.key == "twitter:site" {
+                value = String(value.drop { $0 == "@" })
+            }
+            sources["site_name"] = "meta:" + found.key
+            return value
+        }
+        if let name = jsonLD?.publisher ?? jsonLD?.siteName {
+            sources["site_name"] = "json-ld"
+            return name
+        }
+        return nil
+    }
+
+    mutating func title(siteName: String?) -> String? {
+        if let headline = jsonLD?.headline, jsonLD?.type != "webpage" || meta["og:title"] == nil {
+            sources["title"] = "json-ld"
+            return MetadataExtractor.cleanTitle(headline, siteName: siteName)
+        }
+        if let found = first(["og:title", "twitter:title", "citation_title", "dc.title", "parsely-title",
+            "sailthru.title", "headline"])
+        {
+            sources["title"] = "meta:" + found.key
+            return MetadataExtractor.cleanTitle(found.value, siteName: siteName)
+        }
+        if let index = tree.indices(of: .title).first {
+            let text = tree.collapsedText(index)
+            if !text.isEmpty {
+                sources["title"] = "title"
+                return MetadataExtractor.cleanTitle(text, siteName: siteName)
+            }
+        }
+        if let index = tree.indices(of: .h1).first {
+            let text = tree.collapsedText(index)
+            if !text.isEmpty {
+                sources["title"] = "h1"
+                return text
+            }
+        }
+        return nil
+    }
+
+    /// Removes a " | Site" / " - Site" suffix (or "Site | " prefix).
+    static func cleanTitle(_ raw: String, siteName: String?) -> String {
+        let title = TextNormalizer.normalize(raw)
+        let separators = [" | ", " - ", " – ", " — ", " :: ", " • ", " · ", " « ", " » "]
+        let site = siteName.map { MainTextExtractor.comparable($0) }
+        for separator in separators {
+            guard let range = title.range(of: separator, options: .backwards) else { continue }
+            let head = String(title[..<range.lowerBound])
+            let tail = String(title[range.upperBound...])
+            let tailKey = MainTextExtractor.comparable(tail)
+            if let site, !site.isEmpty, tailKey == site || site.contains(tailKey) || tailKey.contains(site) {
+                return cleanTitle(head, siteName: siteName)
+            }
+            if let first = title.range(of: separator) {
+                let lead = MainTextExtractor.comparable(String(title[..<first.lowerBound]))
+                if let site, !site.isEmpty, lead == site {
+                    return String(title[first.upperBound...])
+                }
+            }
+            let tailWords = tail.split(separator: " ").count
+            let headWords = head.split(separator: " ").count
+            if separator == " | " && tailWords <= 4 && headWords >= 3 { return cleanTitle(head, siteName: siteName) }
+            if tailWords <= 3 && headWords >= 5 && tail.first?.isUppercase == true { return head }
+        }
+        return title
+    }
+
+    // MARK: - People
+
+    mutating func authors(siteName: String?) -> [String] {
+        var raw: [String] = []
+        if let names = jsonLD?.authors, !names.isEmpty {
+            raw = names
+            sources["authors"] = "json-ld"
+        } else if let values = meta["article:author"]?.filter({ !MetadataExtractor.looksLikeURL($0) }),
+            !values.isEmpty
+        {
+            raw = values
+            sources["authors"] = "meta:article:author"
+        } else {
+            for key in ["author", "citation_author", "dc.creator", "dcterms.creator", "parsely-author",
+                "sailthru.author", "byl", "twitter:creator"]
+            {
+                if let values = meta[key]?.filter({ !MetadataExtractor.looksLikeURL($0) }), !values.isEmpty {
+                    raw = values
+                    sources["authors"] = "meta:" + key
+                    break
+                }
+            }
+        }
+        if raw.isEmpty, let byline = bylineText() {
+            raw = [byline]
+            sources["authors"] = "byline"
+        }
+        let cleaned = MetadataExtractor.splitAuthors(raw, exclude: [siteName, jsonLD?.publisher].compactMap { $0 })
+        if cleaned.isEmpty { sources["authors"] = nil }
+        return cleaned
+    }
+
+    private func bylineText() -> String? {
+        for i in 1..<tree.count where tree.isElement[i] {
+            let rel = tree.attribute("rel", i)?.lowercased()
+            let itemprop = tree.attribute("itemprop", i)?.lowercased()
+            var isByline = rel == "author" || itemprop == "author" || itemprop == "creator"
+            if !isByline, let cls = tree.attribute("class", i) {
+                let tokens = FurnitureClassifier.tokenize(cls)
+                isByline = tokens.contains("byline") || tokens.contains("author") && !tokens.contains("bio")
+            }
+            guard isByline else { continue }
+            let text = tree.collapsedText(i)
+            if text.isEmpty || text.count > 120 { continue }
+            return text
+        }
+        return nil
+    }
+
+    static func looksLikeURL(_ value: String) -> Bool {
+        value.hasPrefix("http://") || value.hasPrefix("https://") || value.hasPrefix("//") || value.hasPrefix("www.")
+    }
+
+    /// "By Ann Lee and Bo Chan, Reuters" → ["Ann Lee", "Bo Chan"] (outlet names in `exclude` dropped).
+    static func splitAuthors(_ raw: [String], exclude: [String]) -> [String] {
+        let excluded = Set(exclude.map { MainTextExtractor.comparable($0) })
+        var out: [String] = []
+        var seen = Set<String>()
+        for value in raw {
+            var text = TextNormalizer.normalize(value)
+            for prefix in ["by ", "by: ", "written by ", "words by ", "story by ", "reported by "]
+            where text.lowercased().hasPrefix(prefix) {
+                text = String(text.dropFirst(prefix.count))
+            }
+            var parts = [text]
+            for separator in [" and ", " & ", ", ", ";", " | ", " with ", " y ", " und ", " et "] {
+                parts = parts.flatMap { part -> [String] in
+                    part.components(separatedBy: separator)
+                }
+            }
+            for part in parts {
+                let name = part.trimmingScalars(" .,:;|-–—@")
+                let key = MainTextExtractor.comparable(name)
+                if name.isEmpty || key.count > 60 || excluded.contains(key) || seen.contains(key) { continue }
+                if looksLikeURL(name) || name.contains("@") { continue }
+                if key.hasPrefix("by ") { continue }
+                if ["staff", "reporter", "correspondent", "editor", "agencies", "desk"].contains(key) { continue }
+                seen.insert(key)
+                out.append(name)
+            }
+        }
+        return out
+    }
+
+    // MARK: - Dates
+
+    mutating func published(datelineTexts: [String]) -> String? {
+        if let value = jsonLD?.published, let date = DateNormalizer.normalize(value) {
+            sources["published"] = "json-ld"
+            return date
+        }
+        let keys = [
+            "article:published_time", "og:published_time", "article:published", "citation_publication_date",
+            "citation_date", "citation_online_date", "dc.date.issued", "dc.date", "dcterms.issued", "dcterms.created",
+            "dcterms.date", "parsely-pub-date", "sailthru.date", "datepublished", "date", "pubdate", "publishdate",
+            "publish-date", "publish_date", "published_time", "article.published", "dc.date.created", "og:pubdate",
+            "article_date_original", "original-publish-date", "displaydate", "cxenseparse:recs:publishtime",
+        ]
+        for key in keys {
+            if let value = meta[key]?.first, let date = DateNormalizer.normalize(value) {
+                sources["published"] = "meta:" + key
+                return date
+            }
+        }
+        if let date = timeElementDate(preferModified: false) {
+            sources["published"] = "time"
+            return date
+        }
+        if let date = urlDate() {
+            sources["published"] = "url"
+            return date
+        }
+        for text in datelineTexts {
+            if let parts = DateNormalizer.findDate(in: text) {
+                sources["published"] = "dateline"
+                return parts.rfc3339
+            }
+        }
+        return nil
+    }
+
+    mutating func modified(datelineTexts: [String]) -> String? {
+        if let value = jsonLD?.modified, let date = DateNormalizer.normalize(value) {
+            sources["modified"] = "json-ld"
+            return date
+        }
+        let keys = [
+            "article:modified_time", "og:updated_time", "article:modified", "dcterms.modified", "dc.date.modified",
+            "datemodified", "last-modified", "lastmod", "parsely-updated", "modified_time", "sailthru.lastmodified",
+        ]
+        for key in keys {
+            if let value = meta[key]?.first, let date = DateNormalizer.normalize(value) {
+                sources["modified"] = "meta:" + key
+                return date
+            }
+        }
+        if let date = timeElementDate(preferModified: true) {
+            sources["modified"] = "time"
+            return date
+        }
+        for text in datelineTexts {
+            for keyword in ["updated", "modified", "update"] {
+                if let parts = DateNormalizer.findDate(in: text, after: keyword) {
+                    sources["modified"] = "dateline"
+                    return parts.rfc3339
+                }
+            }
+        }
+        return nil
+    }
+
+    /// `<time datetime>` (or an element with `itemprop=datePublished`), preferring those inside `<article>`.
+    private func timeElementDate(preferModified: Bool) -> String? {
+        var inArticle: [(Int, String)] = []
+        var elsewhere: [(Int, String)] = []
+        let wanted = preferModified ? "datemodified" : "datepublished"
+        for i in 1..<tree.count where tree.isElement[i] {
+            let itemprop = tree.attribute("itemprop", i)?.lowercased()
+            let value: String?
+            if tree.tags[i] == .time {
+                value = tree.attribute("datetime", i) ?? tree.attribute("content", i)
+            } else if itemprop == wanted, tree.tags[i] != .meta {
+                value = tree.attribute("datetime", i) ?? tree.attribute("content", i)
+            } else {
+                continue
+            }
+            guard let value else { continue }
+            if preferModified {
+                // Only an explicit modified marker counts for `modified`.
+                let cls = (tree.attribute("class", i) ?? "").lowercased()
+                guard itemprop == wanted || cls.contains("updated") || cls.contains("modified") else { continue }
+            } else {
+                let cls = (tree.attribute("class", i) ?? "").lowercased()
+                if itemprop == "datemodified" || cls.contains("updated") || cls.contains("modified") { continue }
+            }
+            if isInsideArticle(i) { inArticle.append((i, value)) } else { elsewhere.append((i, value)) }
+        }
+        for (_, value) in inArticle + elsewhere {
+            if let date = DateNormalizer.normalize(value) { return date }
+        }
+        return nil
+    }
+
+    private func isInsideArticle(_ i: Int) -> Bool {
+        var p = Int(tree.parents[i])
+        while p > 0 {
+            if tree.tags[p] == .article || tree.tags[p] == .main { return true }
+            p = Int(tree.parents[p])
+        }
+        return false
+    }
+
+    /// A date in the URL path: /2025/12/04/, /2025-12-04/, /20251204/.
+    func urlDate() -> String? {
+        guard let url = pageURL else { return nil }
+        let path = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+        let segments = path.split(separator: "/").map(String.init)
+        for (k, segment) in segments.enumerated() {
+            if segment.count == 4, let year = Int(segment), year >= 1990, year <= 2100, k + 2 < segments.count,
+                let month = Int(segments[k + 1]), let day = Int(segments[k + 2].prefix(2)),
+                segments[k + 1].count <= 2, segments[k + 2].prefix(2).allSatisfy(\.isNumber)
+            {
+                let parts = DateNormalizer.Parts(year: year, month: month, day: day)
+                if DateNormalizer.isValid(parts) { return parts.rfc3339 }
+            }
+            let digits = segment.prefix(10)
+            if digits.count == 10, digits.dropFirst(4).first == "-", let parts = DateNormalizer.parse(String(digits)),
+                parts.hour == nil
+            {
+                return parts.rfc3339
+            }
+            if segment.count == 8, segment.allSatisfy(\.isNumber), let parts = DateNormalizer.parse(segment) {
+                return parts.rfc3339
+            }
+        }
+        return nil
+    }
+
+    /// Text of byline/date elements, which often carry "Published Dec 4, 2025, Updated ...".
+    func datelineCandidates() -> [String] {
+        var out: [String] = []
+        for i in 1..<tree.count where tree.isElement[i] && out.count < 8 {
+            guard let cls = tree.attribute("class", i) ?? tree.attribute("id", i) else { continue }
+            let tokens = FurnitureClassifier.tokenize(cls)
+            guard tokens.contains(where: { ["date", "dateline", "byline", "timestamp", "published", "time", "meta",
+                "updated", "posted"].contains($0) })
+            else { continue }
+            let text = tree.collapsedText(i)
+            if !text.isEmpty && text.count < 300 { out.append(text) }
+        }
+        return out
+    }
+
+    // MARK: - Page facts
+
+    mutating func language() -> String? {
+        if let html = tree.indices(of: .html).first, let lang = tree.attribute("lang", html) ?? tree.attribute(
+            "xml:lang", html), !lang.trimmingScalars(" ").isEmpty
+        {
+            sources["language"] = "html:lang"
+            return lang.trimmingScalars(" ")
+        }
+        if let locale = meta["og:locale"]?.first {
+            sources["language"] = "meta:og:locale"
+            return locale.replacingOccurrences(of: "_", with: "-")
+        }
+        if let found = first(["content-language", "language", "dc.language", "dcterms.language"]) {
+            sources["language"] = "meta:" + found.key
+            return found.value.split(separator: ",").first.map { String($0).trimmingScalars(" ") } ?? found.value
+        }
+        if let lang = jsonLD?.language {
+            sources["language"] = "json-ld"
+            return lang
+        }
+        return nil
+    }
+
+    mutating func canonicalURL() -> String? {
+        for i in 1..<tree.count where tree.tags[i] == .link {
+            guard let rel = tree.attribute("rel", i)?.lowercased(),
+                rel.split(separator: " ").contains("canonical"), let href = tree.attribute("href", i),
+                !href.isEmpty, let resolved = resolve(href)
+            else { continue }
+            sources["canonical_url"] = "link:canonical"
+            return resolved
+        }
+        if let url = meta["og:url"]?.first, let resolved = resolve(url) {
+            sources["canonical_url"] = "meta:og:url"
+            return resolved
+        }
+        if let url = jsonLD?.url, let resolved = resolve(url) {
+            sources["canonical_url"] = "json-ld"
+            return resolved
+        }
+        return nil
+    }
+
+    mutating func description() -> String? {
+        if let found = first(["og:description", "description", "twitter:description", "dc.description"]) {
+            sources["description"] = "meta:" + found.key
+            return HTMLEntities.decode(found.value)
+        }
+        if let text = jsonLD?.description {
+            sources["description"] = "json-ld"
+            return text
+        }
+        return nil
+    }
+
+    mutating func image() -> String? {
+        if let found = first(["og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"]),
+            let resolved = resolve(found.value)
+        {
+            sources["image"] = "meta:" + found.key
+            return resolved
+        }
+        if let url = jsonLD?.image, let resolved = resolve(url) {
+            sources["image"] = "json-ld"
+            return resolved
+        }
+        return nil
+    }
+
+    /// Resolves `href` against the page URL; absolute URLs pass through.
+    func resolve(_ href: String) -> String? {
+        let trimmed = href.trimmingScalars(" ")
+        if trimmed.isEmpty { return nil }
+        if trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://") { return trimmed }
+        guard let base = pageURL.flatMap({ URL(string: $0) }) else {
+            return trimmed.hasPrefix("//") ? "https:" + trimmed : trimmed
+        }
+        return URL(string: trimmed, relativeTo: base)?.absoluteString ?? trimmed
+    }
+}

@@ -1,0 +1,80 @@
+import HeraldHTML
+
+/// A flat, index-addressed view of a parsed page with the per-node facts the extractor needs.
+struct PageTree {
+    typealias Node = MarkupDocument.Node
+
+    let document: MarkupDocument
+    /// `nodes[i].index == i`.
+    let nodes: [Node]
+    let tags: [HTMLTag]
+    let parents: [Int32]
+    let isElement: [Bool]
+    let isText: [Bool]
+    /// One past the last descendant of each node.
+    let ends: [Int32]
+
+    init(_ document: MarkupDocument) {
+        self.document = document
+        let all = [document.root] + document.descendants(of: document.root)
+        nodes = all
+        var tags = [HTMLTag](repeating: .other, count: all.count)
+        var parents = [Int32](repeating: -1, count: all.count)
+        var isElement = [Bool](repeating: false, count: all.count)
+        var isText = [Bool](repeating: false, count: all.count)
+        var ends = [Int32](repeating: Int32(all.count), count: all.count)
+        for (i, node) in all.enumerated() {
+            switch document.kind(of: node) {
+            case .element:
+                isElement[i] = true
+                tags[i] = HTMLTag(name: document.name(of: node))
+            case .text:
+                isText[i] = true
+            default:
+                break
+            }
+            if let parent = document.parent(of: node) { parents[i] = parent.index }
+        }
+        // A node's subtree ends where the next node that is not its descendant starts: walk in reverse order.
+        // ends[i] = first index after i whose parent chain does not include i.
+        var stack: [Int32] = []
+        for i in 0..<all.count {
+            let parent = parents[i]
+            while let top = stack.last, top != parent {
+                ends[Int(top)] = Int32(i)
+                stack.removeLast()
+            }
+            stack.append(Int32(i))
+        }
+        for open in stack { ends[Int(open)] = Int32(all.count) }
+        self.tags = tags
+        self.parents = parents
+        self.isElement = isElement
+        self.isText = isText
+        self.ends = ends
+    }
+
+    var count: Int { nodes.count }
+
+    func attribute(_ name: String, _ i: Int) -> String? {
+        document.attribute(name, of: nodes[i])
+    }
+
+    func text(_ i: Int) -> String { document.text(of: nodes[i]) }
+
+    func contains(_ ancestor: Int, _ i: Int) -> Bool {
+        i >= ancestor && i < Int(ends[ancestor])
+    }
+
+    /// Text of the subtree with whitespace collapsed.
+    func collapsedText(_ i: Int) -> String {
+        TextNormalizer.normalize(document.textContent(of: nodes[i]))
+    }
+
+    /// Indices of elements with this tag, in document order.
+    func indices(of tag: HTMLTag) -> [Int] {
+        var out: [Int] = []
+        for i in 0..<tags.count where tags[i] == tag { out.append(i) }
+        return out
+    }
+}

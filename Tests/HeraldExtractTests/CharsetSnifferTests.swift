@@ -1,0 +1,87 @@
+import Testing
+
+@testable import HeraldExtract
+
+@Suite struct CharsetSnifferTests {
+    private func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    @Test func httpHeaderWins() {
+        let page = bytes("<meta charset=\"shift_jis\"><p>hi</p>")
+        #expect(CharsetSniffer.detect(page, httpContentType: "text/html; charset=EUC-KR") == "euc-kr")
+        #expect(CharsetSniffer.detect(page, httpContentType: "text/html; charset=\"UTF-8\"") == "utf-8")
+    }
+
+    @Test func headerWithoutCharsetFallsThrough() {
+        let page = bytes("<meta charset=\"shift_jis\"><p>hi</p>")
+        #expect(CharsetSniffer.detect(page, httpContentType: "text/html") == "shift_jis")
+    }
+
+    @Test func byteOrderMark() {
+        #expect(CharsetSniffer.detect([0xEF, 0xBB, 0xBF] + bytes("<p>x</p>"), httpContentType: nil) == "utf-8")
+        #expect(CharsetSniffer.detect([0xFF, 0xFE, 0x3C, 0x00], httpContentType: nil) == "utf-16le")
+        #expect(CharsetSniffer.detect([0xFE, 0xFF, 0x00, 0x3C], httpContentType: nil) == "utf-16be")
+    }
+
+    @Test func metaCharset() {
+        #expect(CharsetSniffer.detect(bytes("<html><head><meta charset=EUC-KR>"), httpContentType: nil) == "euc-kr")
+        #expect(CharsetSniffer.detect(bytes("<META CHARSET='Shift_JIS'/>"), httpContentType: nil) == "shift_jis")
+    }
+
+    @Test func metaHttpEquiv() {
+        let page = bytes(
+            "<head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"></head>")
+        #expect(CharsetSniffer.detect(page, httpContentType: nil) == "windows-1252")
+        let reversed = bytes("<meta content='text/html; charset=windows-1251' http-equiv='content-type'>")
+        #expect(CharsetSniffer.detect(reversed, httpContentType: nil) == "windows-1251")
+    }
+
+    @Test func metaInsideCommentIsIgnored() {
+        let page = bytes("<!-- <meta charset=\"shift_jis\"> --><p>plain ascii</p>")
+        #expect(CharsetSniffer.detect(page, httpContentType: nil) == "utf-8")
+    }
+
+    @Test func metaAfterFourKilobytesIsIgnored() {
+        let page = bytes("<p>" + String(repeating: "x", count: 5000) + "</p><meta charset=\"euc-kr\">")
+        #expect(CharsetSniffer.detect(page, httpContentType: nil) == "utf-8")
+    }
+
+    @Test func metaDeclaringUTF16MeansUTF8() {
+        #expect(CharsetSniffer.detect(bytes("<meta charset=\"utf-16\">"), httpContentType: nil) == "utf-8")
+    }
+
+    @Test func undeclaredValidUTF8() {
+        #expect(CharsetSniffer.detect(bytes("<p>Café — “quoted”</p>"), httpContentType: nil) == "utf-8")
+    }
+
+    @Test func undeclaredInvalidUTF8IsWindows1252() {
+        // "Café" in windows-1252: 0xE9 alone is not valid UTF-8.
+        let page = bytes("<p>Caf") + [0xE9] + bytes(" au lait ") + [0x93, 0x71, 0x94] + bytes("</p>")
+        #expect(CharsetSniffer.detect(page, httpContentType: nil) == "windows-1252")
+    }
+
+    @Test func aliasesMapLikeBrowsers() {
+        #expect(CharsetSniffer.canonicalName("ISO-8859-1") == "windows-1252")
+        #expect(CharsetSniffer.canonicalName("latin1") == "windows-1252")
+        #expect(CharsetSniffer.canonicalName("US-ASCII") == "windows-1252")
+        #expect(CharsetSniffer.canonicalName("UTF8") == "utf-8")
+        #expect(CharsetSniffer.canonicalName("x-sjis") == "shift_jis")
+        #expect(CharsetSniffer.canonicalName("ks_c_5601-1987") == "euc-kr")
+        #expect(CharsetSniffer.canonicalName("GB2312") == "gb18030")
+        #expect(CharsetSniffer.canonicalName("") == nil)
+    }
+
+    @Test func unsupportedDeclarationFallsBackToSniffing() {
+        let page = bytes("<meta charset=\"x-klingon\"><p>ascii</p>")
+        let name = CharsetSniffer.detect(page, httpContentType: nil, isSupported: { $0 != "x-klingon" })
+        #expect(name == "utf-8")
+    }
+
+    @Test func utf8Validation() {
+        #expect(CharsetSniffer.isValidUTF8(bytes("plain")))
+        #expect(CharsetSniffer.isValidUTF8(bytes("日本語")))
+        #expect(!CharsetSniffer.isValidUTF8([0xC0, 0xAF]))  // overlong
+        #expect(!CharsetSniffer.isValidUTF8([0xED, 0xA0, 0x80, 0x41]))  // surrogate
+        #expect(!CharsetSniffer.isValidUTF8([0x41, 0x92, 0x41]))
+        #expect(CharsetSniffer.isValidUTF8(bytes("ab") + [0xE6, 0x97]))  // truncated at the end
+    }
+}
