@@ -101,7 +101,7 @@ public enum FeedParser {
                 if let second = try? MarkupParser.parseXML(retry) {
                     warnings.append(
                         "the declared encoding is not supported (\(error.message)); read the document as UTF-8")
-                    return try finishXML(second, url: url, warnings: warnings)
+                    return try finishXML(second, input: retry, url: url, warnings: warnings)
                 }
             }
             if lower.contains("encoding") || lower.contains("utf-8")
@@ -113,11 +113,22 @@ public enum FeedParser {
             throw FeedParseError(
                 .malformed, "the document is not well-formed XML and nothing could be recovered: \(error.message)")
         }
-        return try finishXML(doc, url: url, warnings: warnings)
+        return try finishXML(doc, input: input, url: url, warnings: warnings)
     }
 
-    static func finishXML(_ doc: MarkupDocument, url: String?, warnings: [String]) throws(FeedParseError) -> Feed {
+    static func finishXML(
+        _ doc: MarkupDocument, input: [UInt8], url: String?, warnings: [String]
+    ) throws(FeedParseError) -> Feed {
         var feed = try XMLFeedReader.read(doc, url: url)
+        if !doc.errors.isEmpty, let root = doc.documentElement {
+            let qname = (doc.prefix(of: root).map { $0 + ":" } ?? "") + doc.name(of: root)
+            if !XMLRepair.endsWithEndTag(input, qualifiedName: qname, rootHasChildren: doc.firstChild(of: root) != nil)
+            {
+                feed.isTruncated = true
+                feed.warnings.insert(
+                    "document is truncated (Premature end of data: the root element <\(qname)> is never closed)", at: 0)
+            }
+        }
         if let first = doc.errors.first {
             let more = doc.errors.count > 1 ? " (and \(doc.errors.count - 1) more errors)" : ""
             let text = first.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -505,4 +505,36 @@ enum XMLRepair {
         }
         return declaration + Array(bytes[start...])
     }
+
+    /// Whether the document ends (before trailing whitespace, comments and processing instructions) with the end
+    /// tag `</qualifiedName>`, or with `/>` when the root is empty. False means the document was cut short.
+    /// Documents that are not ASCII-compatible are assumed complete.
+    static func endsWithEndTag(_ bytes: [UInt8], qualifiedName: String, rootHasChildren: Bool) -> Bool {
+        guard isASCIICompatible(bytes) else { return true }
+        var end = bytes.count
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        func endsWith(_ s: String) -> Bool {
+            let u = Array(s.utf8)
+            return end >= u.count && Array(bytes[(end - u.count)..<end]) == u
+        }
+        while true {
+            while end > 0, isSpace(bytes[end - 1]) { end -= 1 }
+            guard end > 0, bytes[end - 1] == UInt8(ascii: ">") else { return false }
+            if endsWith("-->") || endsWith("?>") {
+                // Skip back over a trailing comment or processing instruction.
+                var k = end - 2
+                while k > 0, bytes[k] != UInt8(ascii: "<") { k -= 1 }
+                guard k > 0 else { return false }
+                end = k
+                continue
+            }
+            break
+        }
+        if !rootHasChildren, endsWith("/>") { return true }
+        // "</name" then optional whitespace then ">"
+        var k = end - 1
+        while k > 0, isSpace(bytes[k - 1]) { k -= 1 }
+        let name = Array(("</" + qualifiedName).utf8)
+        return k >= name.count && Array(bytes[(k - name.count)..<k]) == name
+    }
 }

@@ -51,6 +51,23 @@ struct FeedParserErrorTests {
         #expect(feed.title == "Cut")
         #expect(feed.entries.first?.title == "Complete")
         #expect(feed.warnings.contains { $0.hasPrefix("document was not well-formed") })
+        #expect(feed.isTruncated)
+        #expect(feed.warnings.contains { $0.contains("Premature end of data") })
+    }
+
+    @Test func completeButIllFormedDocumentIsNotTruncated() throws {
+        let xml = """
+            <?xml version="1.0"?>
+            <rss version="2.0"><channel><title>A &undefined; B</title>
+            <item><title>x</title></item></channel></rss >
+            <!-- trailing comment -->
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8), url: nil)
+        #expect(feed.warnings.contains { $0.hasPrefix("document was not well-formed") })
+        #expect(!feed.isTruncated)
+        #expect(feed.entries.count == 1)
+        let cut = try FeedParser.parse(Array(xml.utf8.prefix(xml.utf8.count - 50)), url: nil)
+        #expect(cut.isTruncated)
     }
 
     @Test func invalidUTF8IsRepairedWithAWarning() throws {
