@@ -131,7 +131,13 @@ public enum FeedParser {
         }
         if let first = doc.errors.first {
             let more = doc.errors.count > 1 ? " (and \(doc.errors.count - 1) more errors)" : ""
-            let text = first.trimmingCharacters(in: .whitespacesAndNewlines)
+            var text = first.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !feed.isTruncated {
+                // libxml2 says "Premature end of data" for elements left open in a complete document too; only a
+                // truncated document keeps that wording (see `Feed.isTruncated`).
+                text = text.replacingOccurrences(
+                    of: "Premature end of data", with: "End of data with unclosed elements")
+            }
             feed.warnings.insert("document was not well-formed: \(text)\(more)", at: 0)
         }
         feed.warnings.insert(contentsOf: warnings, at: 0)

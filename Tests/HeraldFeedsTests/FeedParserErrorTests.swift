@@ -66,6 +66,10 @@ struct FeedParserErrorTests {
         #expect(feed.warnings.contains { $0.hasPrefix("document was not well-formed") })
         #expect(!feed.isTruncated)
         #expect(feed.entries.count == 1)
+        let unclosed = Array("<rss><channel><item><description>x<b>y</description></item></channel></rss>".utf8)
+        let mismatched = try FeedParser.parse(unclosed, url: nil)
+        #expect(!mismatched.isTruncated)
+        #expect(!mismatched.warnings.contains { $0.contains("Premature end of data") })
         let cut = try FeedParser.parse(Array(xml.utf8.prefix(xml.utf8.count - 50)), url: nil)
         #expect(cut.isTruncated)
     }
