@@ -57,9 +57,14 @@ public enum FeedParser {
         }
         if bytes.count >= 4, bytes[0] == 0 || bytes[1] == 0 { return .xml }
         var i = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
-        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D {
-            i += 1
+        while i < bytes.count {
+            if bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D {
+                i += 1
+            } else if i + 2 < bytes.count, bytes[i] == 0xEF, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF {
+                i += 3
+            } else {
+                break
+            }
         }
         guard i < bytes.count else { return .empty }
         switch bytes[i] {

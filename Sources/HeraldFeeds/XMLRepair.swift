@@ -14,12 +14,13 @@ import HeraldHTML
 /// - a Latin-1 or ASCII declaration is read as windows-1252 (as browsers do), and an encoding name the converter
 ///   does not know is tried in its common alternative spellings.
 enum XMLRepair {
-    /// Applies every repair in order: UTF-16/32 to UTF-8, the HTTP charset for undeclared non-UTF-8 bytes,
+    /// Applies every repair in order: UTF-16/32 to UTF-8, leading whitespace and extra BOMs, the HTTP charset for undeclared non-UTF-8 bytes,
     /// encoding-name fixes, stray-byte repair, DOCTYPE removal, HTML entity rewriting.
     /// - Returns: the bytes to parse and warnings for what was changed.
     static func prepare(_ bytes: [UInt8], httpCharset: String?) -> (bytes: [UInt8], warnings: [String]) {
         var input = transcodingWideToUTF8(bytes) ?? bytes
         var warnings: [String] = []
+        if let trimmed = removingLeadingJunk(input) { input = trimmed }
         if let charset = httpCharset, let declared = declaringEncoding(charset, in: input) {
             input = declared
         }
@@ -536,5 +537,23 @@ enum XMLRepair {
         while k > 0, isSpace(bytes[k - 1]) { k -= 1 }
         let name = Array(("</" + qualifiedName).utf8)
         return k >= name.count && Array(bytes[(k - name.count)..<k]) == name
+    }
+
+    /// The bytes without whitespace and (repeated) UTF-8 byte-order marks before the first `<`, which would
+    /// otherwise make the parser ignore the XML declaration (and its encoding); nil when there are none.
+    static func removingLeadingJunk(_ bytes: [UInt8]) -> [UInt8]? {
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D {
+                i += 1
+            } else if i + 2 < bytes.count, bytes[i] == 0xEF, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF {
+                i += 3
+            } else {
+                break
+            }
+        }
+        guard i > 0, i < bytes.count, bytes[i] == UInt8(ascii: "<") else { return nil }
+        if i == 3, bytes[0] == 0xEF { return nil }  // a single BOM is fine
+        return Array(bytes[i...])
     }
 }

@@ -138,4 +138,15 @@ struct FeedParserRSSTests {
         #expect(feed.entries[0].link == "https://x.example/with%20space/%C3%BCber.html")
         #expect(feed.entries[1].link == "https://x.example/a%20b")
     }
+
+    @Test func leadingWhitespaceAndExtraBOMsDoNotHideTheDeclaration() throws {
+        let body: [UInt8] =
+            Array("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss><channel><title>Caf".utf8) + [0xE9]
+            + Array("</title></channel></rss>".utf8)
+        let spaced = try FeedParser.parse(Array("\n\n  ".utf8) + body, url: nil)
+        #expect(spaced.title == "Café")
+        #expect(spaced.warnings.isEmpty)
+        let boms = try FeedParser.parse([0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + body, url: nil)
+        #expect(boms.title == "Café")
+    }
 }

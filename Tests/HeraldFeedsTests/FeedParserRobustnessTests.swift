@@ -43,7 +43,8 @@ struct FeedParserRobustnessTests {
         ("Mara (the editor)", FeedAuthor(name: "Mara (the editor)")),
     ])
     func rssAuthorForms(_ raw: String, _ expected: FeedAuthor) throws {
-        let xml = "<rss><channel><item><guid>g</guid><author>\(raw.replacingOccurrences(of: "<", with: "&lt;"))"
+        let xml =
+            "<rss><channel><item><guid>g</guid><author>\(raw.replacingOccurrences(of: "<", with: "&lt;"))"
             + "</author></item></channel></rss>"
         let feed = try FeedParser.parse(Array(xml.utf8), url: nil)
         #expect(feed.entries.first?.authors == [expected])
