@@ -3,6 +3,8 @@ import Foundation
 /// Encodes a `Feed` in the shape the feed benchmark (`bench/feeds/eval_feeds.py`) compares against feedparser:
 /// `{"feed":{"id","language","link","title","updated"},"entries":[{"author","categories","content","enclosures",
 /// "id","link","published","summary","title","updated"}]}`, compact, keys sorted, dates RFC 3339 in UTC.
+/// `id` is the raw guid; `author` the first author's name (else e-mail); `content` the HTML content, else the text
+/// content. Extra members the benchmark ignores: `feed.format`, `entries[].key`, `warnings` (when there are any).
 public enum FeedEvalJSON {
     /// The benchmark JSON for `feed`, with `"path"` added when given (for NDJSON batch output).
     public static func encode(_ feed: Feed, path: String? = nil) -> [UInt8] {
