@@ -136,7 +136,7 @@ public enum FeedParser {
         }
         if let first = doc.errors.first {
             let more = doc.errors.count > 1 ? " (and \(doc.errors.count - 1) more errors)" : ""
-            var text = first.trimmingCharacters(in: .whitespacesAndNewlines)
+            var text = FeedText.trimmed(first)
             if !feed.isTruncated {
                 // libxml2 says "Premature end of data" for elements left open in a complete document too; only a
                 // truncated document keeps that wording (see `Feed.isTruncated`).

@@ -57,10 +57,10 @@ enum FeedURL {
     /// but otherwise untouched (an IRI host stays readable); relative ones are resolved with invalid characters
     /// percent-encoded, or returned trimmed when there is no usable base.
     static func resolve(_ reference: String, against base: String?) -> String {
-        let ref = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        let ref = FeedText.trimmed(reference)
         if hasScheme(ref) { return ref.contains(" ") ? ref.replacingOccurrences(of: " ", with: "%20") : ref }
         guard let base, !base.isEmpty else { return ref }
-        let baseText = base.trimmingCharacters(in: .whitespacesAndNewlines)
+        let baseText = FeedText.trimmed(base)
         guard hasScheme(baseText), let baseURL = URL(string: escapeInvalid(baseText)) else { return ref }
         if ref.isEmpty {
             // An empty reference is the base itself (minus its fragment).

@@ -28,7 +28,7 @@ enum JSONFeedReader {
         }
         func string(_ dict: [String: Any], _ key: String) -> String? {
             guard let s = dict[key] as? String else { return nil }
-            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = FeedText.trimmed(s)
             return t.isEmpty ? nil : t
         }
         func authors(_ dict: [String: Any]) -> [FeedAuthor] {

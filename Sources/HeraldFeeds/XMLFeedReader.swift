@@ -92,20 +92,20 @@ struct XMLFeedReader {
     // MARK: - Values
 
     func text(_ node: MarkupDocument.Node) -> String? {
-        let s = doc.textContent(of: node).trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = FeedText.trimmed(doc.textContent(of: node))
         return s.isEmpty ? nil : s
     }
 
     /// The text of an element, or its inner markup when it holds child elements (HTML left unescaped in RSS).
     func markupOrText(_ node: MarkupDocument.Node) -> String? {
         if doc.elementChildren(of: node).isEmpty { return text(node) }
-        let m = doc.innerMarkup(of: node).trimmingCharacters(in: .whitespacesAndNewlines)
+        let m = FeedText.trimmed(doc.innerMarkup(of: node))
         return m.isEmpty ? nil : m
     }
 
     func attribute(_ name: String, _ node: MarkupDocument.Node) -> String? {
         for a in doc.attributes(of: node) where a.name == name && (a.namespace == nil || a.prefix == nil) {
-            let v = a.value.trimmingCharacters(in: .whitespacesAndNewlines)
+            let v = FeedText.trimmed(a.value)
             return v.isEmpty ? nil : v
         }
         return nil
@@ -179,7 +179,7 @@ struct XMLFeedReader {
             } else {
                 markup = doc.innerMarkup(of: node)
             }
-            let trimmed = markup.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = FeedText.trimmed(markup)
             return trimmed.isEmpty ? nil : (trimmed, .xhtml)
         case .html, .text:
             if isBase64(node), let raw = text(node),
@@ -187,7 +187,7 @@ struct XMLFeedReader {
             {
                 return (String(decoding: data, as: UTF8.self), kind)
             }
-            let s = doc.textContent(of: node).trimmingCharacters(in: .whitespacesAndNewlines)
+            let s = FeedText.trimmed(doc.textContent(of: node))
             return s.isEmpty ? nil : (s, kind)
         }
     }
@@ -321,7 +321,7 @@ struct XMLFeedReader {
                 if entry.contentHTML == nil { entry.contentHTML = markupOrText(node) }
             case (.xhtml, "body"), (.xhtml, "div"), (.core, "body"):
                 if entry.contentHTML == nil {
-                    let m = doc.innerMarkup(of: node).trimmingCharacters(in: .whitespacesAndNewlines)
+                    let m = FeedText.trimmed(doc.innerMarkup(of: node))
                     if !m.isEmpty { entry.contentHTML = m }
                 }
             case (.core, "author"), (.dc, "creator"), (.dc, "author"):
@@ -374,7 +374,7 @@ struct XMLFeedReader {
                 "about", namespace: "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
                 of: item)
         {
-            let t = about.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = FeedText.trimmed(about)
             if !t.isEmpty { entry.guid = t }
         }
         if entry.link == nil, let g = entry.guid, let node = guidNode,
@@ -392,7 +392,7 @@ struct XMLFeedReader {
     func readCDF(root: MarkupDocument.Node) -> Feed {
         func attr(_ name: String, _ node: MarkupDocument.Node) -> String? {
             for a in doc.attributes(of: node) where a.name.lowercased() == name {
-                let v = a.value.trimmingCharacters(in: .whitespacesAndNewlines)
+                let v = FeedText.trimmed(a.value)
                 return v.isEmpty ? nil : v
             }
             return nil
@@ -542,7 +542,7 @@ struct XMLFeedReader {
                 }
             case (.xhtml, "body"), (.xhtml, "div"):
                 if entry.contentHTML == nil {
-                    let m = doc.innerMarkup(of: child).trimmingCharacters(in: .whitespacesAndNewlines)
+                    let m = FeedText.trimmed(doc.innerMarkup(of: child))
                     if !m.isEmpty { entry.contentHTML = m }
                 }
             case (.content, "encoded"):
