@@ -40,12 +40,15 @@ public struct Feed: Sendable, Codable {
     public var entries: [FeedEntry]
     /// Things that went wrong but did not stop parsing, worded for people.
     public var warnings: [String]
+    /// Whether the XML document ended before its root element was closed (a download cut short); the entries
+    /// are then only those read before the cut. A warning containing "Premature end of data" says so too.
+    public var isTruncated: Bool
 
     /// Creates a feed.
     public init(
         format: FeedFormat, title: String? = nil, link: String? = nil, id: String? = nil, subtitle: String? = nil,
         language: String? = nil, updated: Date? = nil, published: Date? = nil, entries: [FeedEntry] = [],
-        warnings: [String] = []
+        warnings: [String] = [], isTruncated: Bool = false
     ) {
         self.format = format
         self.title = title
@@ -57,5 +60,6 @@ public struct Feed: Sendable, Codable {
         self.published = published
         self.entries = entries
         self.warnings = warnings
+        self.isTruncated = isTruncated
     }
 }

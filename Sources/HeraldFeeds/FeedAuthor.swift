@@ -21,7 +21,7 @@ public struct FeedAuthor: Sendable, Codable, Equatable {
 
     /// Reads the free-form RSS styles "email (Name)", "Name <email>", a bare address or a bare name.
     static func parse(_ raw: String) -> FeedAuthor? {
-        let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = FeedText.trimmed(raw)
         guard !s.isEmpty else { return nil }
         if s.hasSuffix(")"), let open = s.lastIndex(of: "(") {
             let outside = s[..<open].trimmingCharacters(in: .whitespaces)

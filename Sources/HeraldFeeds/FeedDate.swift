@@ -90,8 +90,11 @@ public enum FeedDate {
         var month = 1
         var day = 1
         let extended: Bool
-        if i == b.count { return epochSeconds(year: year, month: 1, day: 1, hour: 0, minute: 0, second: 0,
-                                              fraction: 0, offsetSeconds: 0) }
+        if i == b.count {
+            return epochSeconds(
+                year: year, month: 1, day: 1, hour: 0, minute: 0, second: 0,
+                fraction: 0, offsetSeconds: 0)
+        }
         if b[i] == UInt8(ascii: "-") {
             extended = true
             guard let m = digits(b, i + 1, 2) else { return nil }
@@ -387,8 +390,10 @@ public enum FeedDate {
                     if j < n, b[j] == UInt8(ascii: "+") || b[j] == UInt8(ascii: "-") {
                         var k = j + 1
                         while k < n, isDigit(b[k]) || b[k] == UInt8(ascii: ":") { k += 1 }
-                        if let extra = parseZone(UnsafeBufferPointer(rebasing: b[j..<k]), from: 0,
-                                                 allowTrailing: false) {
+                        if let extra = parseZone(
+                            UnsafeBufferPointer(rebasing: b[j..<k]), from: 0,
+                            allowTrailing: false)
+                        {
                             offset = z + extra
                             j = k
                         }

@@ -2,7 +2,14 @@ import Foundation
 
 /// One item of a feed.
 public struct FeedEntry: Sendable, Codable {
-    /// Herald's identity for the entry within its feed; see `FeedParser.parse` for how it is chosen.
+    /// Herald's identity for the entry within its feed, chosen in document order (before `maxEntries` trimming):
+    /// 1. the trimmed `guid` / `id`, if present and not used by an earlier entry;
+    /// 2. else the resolved `link`, if present and not used by an earlier entry;
+    /// 3. else `"h:"` + the 16 hex digits of the FNV-1a 64-bit hash of `link + "\n" + title + "\n" + date`
+    ///    (date: published, else updated, in whole epoch seconds; missing parts are empty), with `"-2"`, `"-3"`, ...
+    ///    appended if that key is already used.
+    ///
+    /// So a repeated id keeps the id for its first occurrence only; later ones fall back to link or hash.
     public var key: String
     /// The raw `guid` / `id` as given.
     public var guid: String?

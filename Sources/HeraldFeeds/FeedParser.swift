@@ -9,7 +9,7 @@ public enum FeedParser {
     /// the XML declaration and byte-order marks; a document that needed recovery still parses and gets a warning.
     /// JSON Feed is read as UTF-8 (a BOM is skipped).
     ///
-    /// Entry keys follow the rule documented on `FeedEntry.key` (guid, else link, else a hash; see `EntryKey`).
+    /// Entry keys follow the rule documented on `FeedEntry.key` (guid, else link, else a hash).
     ///
     /// When the document has more than `maxEntries` entries, the newest ones are kept, by `published` (else
     /// `updated`); entries without either date rank after every dated entry, earlier ones in the document first.
@@ -18,7 +18,8 @@ public enum FeedParser {
     /// - Parameters:
     ///   - bytes: the raw document.
     ///   - url: where it came from; the base for relative links (after `xml:base`), else the feed's own link is.
-    ///   - contentType: the HTTP `Content-Type`, if any (used only to word errors about HTML pages).
+    ///   - contentType: the HTTP `Content-Type`, if any. Its charset is used only for a document that has neither
+    ///     a byte-order mark nor an encoding declaration and is not valid UTF-8; it also words errors about HTML.
     ///   - maxEntries: the most entries to keep.
     /// - Throws: `FeedParseError` when the body is empty, not a feed, or unreadable.
     public static func parse(
@@ -56,9 +57,14 @@ public enum FeedParser {
         }
         if bytes.count >= 4, bytes[0] == 0 || bytes[1] == 0 { return .xml }
         var i = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
-        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D {
-            i += 1
+        while i < bytes.count {
+            if bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D {
+                i += 1
+            } else if i + 2 < bytes.count, bytes[i] == 0xEF, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF {
+                i += 3
+            } else {
+                break
+            }
         }
         guard i < bytes.count else { return .empty }
         switch bytes[i] {
@@ -81,22 +87,16 @@ public enum FeedParser {
     }
 
     static func parseXMLFeed(_ bytes: [UInt8], url: String?, contentType: String?) throws(FeedParseError) -> Feed {
-        var input = bytes
-        var warnings: [String] = []
-        if XMLRepair.isUTF8Document(input), let (repaired, fixed) = XMLRepair.repairInvalidUTF8(input) {
-            input = repaired
-            warnings.append("the document is not valid UTF-8: read \(fixed) stray bytes as windows-1252")
-        }
-        if let rewritten = XMLRepair.rewriteHTMLEntities(input) {
-            input = rewritten
-            warnings.append("the document uses HTML entities that XML does not define; they were decoded")
-        }
-        var doc: MarkupDocument
+        var (input, warnings) = XMLRepair.prepare(bytes, httpCharset: charset(fromContentType: contentType))
+        let doc: MarkupDocument
         do {
             doc = try MarkupParser.parseXML(input)
         } catch {
-            if looksLikeHTML(bytes) {
+            if looksLikeHTML(input) {
                 throw FeedParseError(.notAFeed, "not a feed: the document is an HTML page")
+            }
+            if XMLRepair.hasOnlyProlog(input) {
+                throw FeedParseError(.empty, "the document has no elements (only comments or declarations)")
             }
             let lower = error.message.lowercased()
             // An encoding name the converter does not know: read the bytes as UTF-8 (repairing stray bytes).
@@ -104,30 +104,64 @@ public enum FeedParser {
                 if let (repaired, _) = XMLRepair.repairInvalidUTF8(retry) { retry = repaired }
                 if let rewritten = XMLRepair.rewriteHTMLEntities(retry) { retry = rewritten }
                 if let second = try? MarkupParser.parseXML(retry) {
-                    doc = second
-                    warnings.append("the declared encoding is not supported (\(error.message)); read the document as UTF-8")
-                    return try finishXML(doc, url: url, warnings: warnings)
+                    warnings.append(
+                        "the declared encoding is not supported (\(error.message)); read the document as UTF-8")
+                    return try finishXML(second, input: retry, url: url, warnings: warnings)
                 }
             }
-            if lower.contains("encoding") || lower.contains("utf-8") || lower.contains("char") && lower.contains("range")
+            if lower.contains("encoding") || lower.contains("utf-8")
+                || lower.contains("char") && lower.contains("range")
             {
-                throw FeedParseError(.invalidEncoding, "the document's bytes do not match its encoding: \(error.message)")
+                throw FeedParseError(
+                    .invalidEncoding, "the document's bytes do not match its encoding: \(error.message)")
             }
-            throw FeedParseError(.malformed, "the document is not well-formed XML and nothing could be recovered: "
-                + error.message)
+            throw FeedParseError(
+                .malformed, "the document is not well-formed XML and nothing could be recovered: \(error.message)")
         }
-        return try finishXML(doc, url: url, warnings: warnings)
+        return try finishXML(doc, input: input, url: url, warnings: warnings)
     }
 
-    static func finishXML(_ doc: MarkupDocument, url: String?, warnings: [String]) throws(FeedParseError) -> Feed {
+    static func finishXML(
+        _ doc: MarkupDocument, input: [UInt8], url: String?, warnings: [String]
+    ) throws(FeedParseError) -> Feed {
         var feed = try XMLFeedReader.read(doc, url: url)
+        if !doc.errors.isEmpty, let root = doc.documentElement {
+            let qname = (doc.prefix(of: root).map { $0 + ":" } ?? "") + doc.name(of: root)
+            if !XMLRepair.endsWithEndTag(input, qualifiedName: qname, rootHasChildren: doc.firstChild(of: root) != nil)
+            {
+                feed.isTruncated = true
+                feed.warnings.insert(
+                    "document is truncated (Premature end of data: the root element <\(qname)> is never closed)", at: 0)
+            }
+        }
         if let first = doc.errors.first {
             let more = doc.errors.count > 1 ? " (and \(doc.errors.count - 1) more errors)" : ""
-            let text = first.trimmingCharacters(in: .whitespacesAndNewlines)
+            var text = FeedText.trimmed(first)
+            if !feed.isTruncated {
+                // libxml2 says "Premature end of data" for elements left open in a complete document too; only a
+                // truncated document keeps that wording (see `Feed.isTruncated`).
+                text = text.replacingOccurrences(
+                    of: "Premature end of data", with: "End of data with unclosed elements")
+            }
             feed.warnings.insert("document was not well-formed: \(text)\(more)", at: 0)
         }
         feed.warnings.insert(contentsOf: warnings, at: 0)
         return feed
+    }
+
+    /// The `charset` parameter of a Content-Type header, lowercased and unquoted.
+    static func charset(fromContentType contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        for part in contentType.split(separator: ";").dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else {
+                continue
+            }
+            let value = pair[1].trimmingCharacters(
+                in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\"'")))
+            return value.isEmpty ? nil : value.lowercased()
+        }
+        return nil
     }
 
     /// Fills in what is common to every format: fallback link resolution, entry keys, the entry limit.
@@ -138,8 +172,10 @@ public enum FeedParser {
                 if let l = feed.entries[i].link, !FeedURL.hasScheme(l) {
                     feed.entries[i].link = FeedURL.resolve(l, against: base)
                 }
-                for j in feed.entries[i].enclosures.indices where !FeedURL.hasScheme(feed.entries[i].enclosures[j].url) {
-                    feed.entries[i].enclosures[j].url = FeedURL.resolve(feed.entries[i].enclosures[j].url, against: base)
+                for j in feed.entries[i].enclosures.indices where !FeedURL.hasScheme(feed.entries[i].enclosures[j].url)
+                {
+                    feed.entries[i].enclosures[j].url = FeedURL.resolve(
+                        feed.entries[i].enclosures[j].url, against: base)
                 }
             }
         }
@@ -151,7 +187,7 @@ public enum FeedParser {
                 let da = feed.entries[a].published ?? feed.entries[a].updated
                 let db = feed.entries[b].published ?? feed.entries[b].updated
                 switch (da, db) {
-                case let (x?, y?): return x != y ? x > y : a < b
+                case (let x?, let y?): return x != y ? x > y : a < b
                 case (.some, nil): return true
                 case (nil, .some): return false
                 case (nil, nil): return a < b

@@ -2,6 +2,17 @@ import HeraldHTML
 
 /// Text helpers: turning the HTML that feeds put in titles into plain text.
 enum FeedText {
+    /// `s` without leading and trailing whitespace (Unicode White_Space), without bridging through UTF-16.
+    static func trimmed(_ s: String) -> String {
+        let scalars = s.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last,
+            first.properties.isWhitespace || last.properties.isWhitespace
+        else { return s }
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[start...end])
+    }
+
     /// Collapses runs of whitespace into single spaces and trims the ends; nil when nothing is left.
     static func collapsed(_ s: String) -> String? {
         var out = ""

@@ -9,7 +9,8 @@ enum FeedURL {
         for b in s.utf8 {
             if b == UInt8(ascii: ":") { return sawLetter }
             let isLetter = (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A
-            let isOther = (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+            let isOther =
+                (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
                 || b == UInt8(ascii: ".")
             if isLetter { sawLetter = true } else if !(isOther && sawLetter) { return false }
         }
@@ -52,13 +53,14 @@ enum FeedURL {
         return changed ? String(decoding: out, as: UTF8.self) : s
     }
 
-    /// Resolves `reference` against `base`. Absolute references are returned trimmed but otherwise untouched;
-    /// relative ones without a usable base are returned as given (trimmed).
+    /// Resolves `reference` against `base`. Absolute references are returned trimmed, with inner spaces escaped,
+    /// but otherwise untouched (an IRI host stays readable); relative ones are resolved with invalid characters
+    /// percent-encoded, or returned trimmed when there is no usable base.
     static func resolve(_ reference: String, against base: String?) -> String {
-        let ref = reference.trimmingCharacters(in: .whitespacesAndNewlines)
-        if hasScheme(ref) { return ref }
+        let ref = FeedText.trimmed(reference)
+        if hasScheme(ref) { return ref.contains(" ") ? ref.replacingOccurrences(of: " ", with: "%20") : ref }
         guard let base, !base.isEmpty else { return ref }
-        let baseText = base.trimmingCharacters(in: .whitespacesAndNewlines)
+        let baseText = FeedText.trimmed(base)
         guard hasScheme(baseText), let baseURL = URL(string: escapeInvalid(baseText)) else { return ref }
         if ref.isEmpty {
             // An empty reference is the base itself (minus its fragment).

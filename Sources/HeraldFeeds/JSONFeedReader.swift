@@ -16,23 +16,28 @@ enum JSONFeedReader {
         let version = root["version"] as? String
         if let version {
             guard version.lowercased().contains("jsonfeed.org/version/") else {
-                throw FeedParseError(.notAFeed, "not a feed: JSON \"version\" is \(version), not a jsonfeed.org version")
+                throw FeedParseError(
+                    .notAFeed, "not a feed: JSON \"version\" is \(version), not a jsonfeed.org version")
             }
         } else {
             guard root["items"] is [Any] else {
-                throw FeedParseError(.notAFeed, "not a feed: the JSON document has neither a JSON Feed version nor items")
+                throw FeedParseError(
+                    .notAFeed, "not a feed: the JSON document has neither a JSON Feed version nor items")
             }
             feed.warnings.append("JSON Feed without a \"version\"; read it as JSON Feed 1.1")
         }
         func string(_ dict: [String: Any], _ key: String) -> String? {
             guard let s = dict[key] as? String else { return nil }
-            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = FeedText.trimmed(s)
             return t.isEmpty ? nil : t
         }
         func authors(_ dict: [String: Any]) -> [FeedAuthor] {
             var list: [[String: Any]] = []
-            if let many = dict["authors"] as? [[String: Any]] { list = many }
-            else if let one = dict["author"] as? [String: Any] { list = [one] }
+            if let many = dict["authors"] as? [[String: Any]] {
+                list = many
+            } else if let one = dict["author"] as? [String: Any] {
+                list = [one]
+            }
             return list.compactMap { a in
                 let author = FeedAuthor(name: string(a, "name"), email: nil, uri: string(a, "url"))
                 return author.isEmpty ? nil : author
@@ -60,7 +65,9 @@ enum JSONFeedReader {
                 entry.guid = n.stringValue
             }
             entry.link = string(item, "url").map { FeedURL.resolve($0, against: base) }
-            if entry.link == nil { entry.link = string(item, "external_url").map { FeedURL.resolve($0, against: base) } }
+            if entry.link == nil {
+                entry.link = string(item, "external_url").map { FeedURL.resolve($0, against: base) }
+            }
             entry.title = string(item, "title").flatMap(FeedText.plainText(fromHTML:))
             entry.summary = string(item, "summary")
             entry.contentHTML = string(item, "content_html")

@@ -22,6 +22,7 @@ struct XMLFeedReader {
     }
 
     static let namespaces: [String: Vocabulary] = [
+        "http://www.w3.org/2005/Atom": .atom,
         "http://www.w3.org/2005/atom": .atom,
         "http://purl.org/atom/ns#": .atom,
         "http://purl.org/rss/1.0/": .core,
@@ -60,7 +61,7 @@ struct XMLFeedReader {
     func qualified(_ node: MarkupDocument.Node) -> (Vocabulary, String) {
         var local = doc.name(of: node)
         if let ns = doc.namespace(of: node) {
-            if let v = Self.namespaces[ns.lowercased()] { return (v, local) }
+            if let v = Self.namespaces[ns] ?? Self.namespaces[ns.lowercased()] { return (v, local) }
             if ns == atomAlias { return (.atom, local) }
             if let p = doc.prefix(of: node), let v = Self.prefixes[p.lowercased()] { return (v, local) }
             return (.other, local)
@@ -91,13 +92,20 @@ struct XMLFeedReader {
     // MARK: - Values
 
     func text(_ node: MarkupDocument.Node) -> String? {
-        let s = doc.textContent(of: node).trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = FeedText.trimmed(doc.textContent(of: node))
         return s.isEmpty ? nil : s
+    }
+
+    /// The text of an element, or its inner markup when it holds child elements (HTML left unescaped in RSS).
+    func markupOrText(_ node: MarkupDocument.Node) -> String? {
+        if doc.elementChildren(of: node).isEmpty { return text(node) }
+        let m = FeedText.trimmed(doc.innerMarkup(of: node))
+        return m.isEmpty ? nil : m
     }
 
     func attribute(_ name: String, _ node: MarkupDocument.Node) -> String? {
         for a in doc.attributes(of: node) where a.name == name && (a.namespace == nil || a.prefix == nil) {
-            let v = a.value.trimmingCharacters(in: .whitespacesAndNewlines)
+            let v = FeedText.trimmed(a.value)
             return v.isEmpty ? nil : v
         }
         return nil
@@ -152,6 +160,13 @@ struct XMLFeedReader {
         return .text
     }
 
+    /// Atom 0.3 `mode="base64"`, or an Atom 1.0 `type` that is a MIME type neither textual nor XML (RFC 4287 4.1.3.3).
+    func isBase64(_ node: MarkupDocument.Node) -> Bool {
+        if attribute("mode", node)?.lowercased() == "base64" { return true }
+        guard let type = attribute("type", node)?.lowercased(), type.contains("/") else { return false }
+        return !(type.hasPrefix("text/") || type.hasSuffix("+xml") || type.hasSuffix("/xml"))
+    }
+
     /// Atom text construct as given: HTML for html/xhtml, the text for text.
     func textConstruct(_ node: MarkupDocument.Node) -> (value: String, kind: ContentKind)? {
         let kind = contentKind(node)
@@ -164,15 +179,15 @@ struct XMLFeedReader {
             } else {
                 markup = doc.innerMarkup(of: node)
             }
-            let trimmed = markup.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = FeedText.trimmed(markup)
             return trimmed.isEmpty ? nil : (trimmed, .xhtml)
         case .html, .text:
-            if attribute("mode", node)?.lowercased() == "base64", let raw = text(node),
+            if isBase64(node), let raw = text(node),
                 let data = Data(base64Encoded: raw, options: .ignoreUnknownCharacters)
             {
                 return (String(decoding: data, as: UTF8.self), kind)
             }
-            let s = doc.textContent(of: node).trimmingCharacters(in: .whitespacesAndNewlines)
+            let s = FeedText.trimmed(doc.textContent(of: node))
             return s.isEmpty ? nil : (s, kind)
         }
     }
@@ -194,13 +209,14 @@ struct XMLFeedReader {
         case "rdf" where vocabulary == .rdf || vocabulary == .core || vocabulary == .other:
             var format = FeedFormat.rss1
             for child in doc.elementChildren(of: root) {
-                if doc.namespace(of: child)?.lowercased().hasPrefix("http://my.netscape.com/rdf/simple/0.9") == true
-                {
+                if doc.namespace(of: child)?.lowercased().hasPrefix("http://my.netscape.com/rdf/simple/0.9") == true {
                     format = .rss090
                     break
                 }
             }
             feed = reader.readRSS(root: root, format: format)
+        case "channel" where local == "CHANNEL":
+            feed = reader.readCDF(root: root)
         case "channel":
             feed = reader.readRSS(root: root, format: .unknown)
         case "feed":
@@ -279,6 +295,9 @@ struct XMLFeedReader {
         var atomLinks: [MarkupDocument.Node] = []
         var authors: [FeedAuthor] = []
         var itunesAuthors: [FeedAuthor] = []
+        var mediaTitle: String?
+        var mediaDescription: String?
+        var itunesSummary: String?
         for (v, name, node) in fields(item) {
             switch (v, name) {
             case (.core, "title"), (.dc, "title"):
@@ -295,14 +314,14 @@ struct XMLFeedReader {
             case (.atom, "id"):
                 if entry.guid == nil { entry.guid = text(node) }
             case (.core, "description"), (.dc, "description"):
-                if entry.summary == nil { entry.summary = text(node) }
+                if entry.summary == nil { entry.summary = markupOrText(node) }
             case (.itunes, "summary"):
-                break
+                if itunesSummary == nil { itunesSummary = text(node) }
             case (.content, "encoded"), (.core, "fullitem"):
-                if entry.contentHTML == nil { entry.contentHTML = text(node) }
+                if entry.contentHTML == nil { entry.contentHTML = markupOrText(node) }
             case (.xhtml, "body"), (.xhtml, "div"), (.core, "body"):
                 if entry.contentHTML == nil {
-                    let m = doc.innerMarkup(of: node).trimmingCharacters(in: .whitespacesAndNewlines)
+                    let m = FeedText.trimmed(doc.innerMarkup(of: node))
                     if !m.isEmpty { entry.contentHTML = m }
                 }
             case (.core, "author"), (.dc, "creator"), (.dc, "author"):
@@ -315,8 +334,18 @@ struct XMLFeedReader {
                 if let d = date(node) { entry.published = d }
             case (.dc, "date"), (.dcterms, "modified"), (.atom, "updated"):
                 if let d = date(node) { entry.updated = d }
-            case (.core, "category"), (.dc, "subject"):
+            case (.core, "category"), (.dc, "subject"), (.media, "category"):
                 if let t = text(node) { entry.categories.append(t) }
+            case (.media, "title"):
+                if mediaTitle == nil { mediaTitle = plainTitle(node, atom: false) }
+            case (.media, "description"):
+                if mediaDescription == nil { mediaDescription = text(node) }
+            case (.media, "group"):
+                for (gv, gname, gnode) in fields(node) where gv == .media {
+                    if gname == "title", mediaTitle == nil { mediaTitle = plainTitle(gnode, atom: false) }
+                    if gname == "description", mediaDescription == nil { mediaDescription = text(gnode) }
+                    if gname == "category", let t = text(gnode) { entry.categories.append(t) }
+                }
             case (.itunes, "category"):
                 if let t = attribute("text", node) { entry.categories.append(t) }
                 for sub in doc.elementChildren(of: node) where isElement(sub, .itunes, "category") {
@@ -334,14 +363,18 @@ struct XMLFeedReader {
             }
         }
         entry.authors = authors.isEmpty ? itunesAuthors : authors
+        if entry.title == nil { entry.title = mediaTitle }
+        if entry.summary == nil { entry.summary = itunesSummary ?? mediaDescription }
         if entry.link == nil, let href = selectAtomLink(atomLinks, rel: "alternate") { entry.link = href }
         for link in atomLinks where (attribute("rel", link) ?? "").lowercased() == "enclosure" {
             if let e = enclosure(fromAtomLink: link), !entry.enclosures.contains(e) { entry.enclosures.append(e) }
         }
-        if entry.guid == nil, let about = doc.attribute("about", namespace: "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-                                                        of: item)
+        if entry.guid == nil,
+            let about = doc.attribute(
+                "about", namespace: "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+                of: item)
         {
-            let t = about.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = FeedText.trimmed(about)
             if !t.isEmpty { entry.guid = t }
         }
         if entry.link == nil, let g = entry.guid, let node = guidNode,
@@ -351,6 +384,54 @@ struct XMLFeedReader {
             if FeedURL.looksLikeWebURL(r) { entry.link = r }
         }
         return entry
+    }
+
+    // MARK: - CDF
+
+    /// Microsoft's Channel Definition Format: upper-case elements, links and dates in attributes.
+    func readCDF(root: MarkupDocument.Node) -> Feed {
+        func attr(_ name: String, _ node: MarkupDocument.Node) -> String? {
+            for a in doc.attributes(of: node) where a.name.lowercased() == name {
+                let v = FeedText.trimmed(a.value)
+                return v.isEmpty ? nil : v
+            }
+            return nil
+        }
+        func cdfBase(_ node: MarkupDocument.Node) -> String? {
+            var chain: [String] = []
+            var current: MarkupDocument.Node? = node
+            while let n = current {
+                if doc.kind(of: n) == .element, let b = attr("base", n) { chain.append(b) }
+                current = doc.parent(of: n)
+            }
+            var base = self.base(at: node)
+            for b in chain.reversed() { base = FeedURL.resolve(b, against: base) }
+            return base
+        }
+        var feed = Feed(format: .unknown)
+        feed.link = attr("href", root).map { FeedURL.resolve($0, against: cdfBase(root)) }
+        feed.updated = attr("lastmod", root).flatMap(FeedDate.parse)
+        for child in doc.elementChildren(of: root) {
+            switch doc.name(of: child).lowercased() {
+            case "title": if feed.title == nil { feed.title = plainTitle(child, atom: false) }
+            case "abstract": if feed.subtitle == nil { feed.subtitle = text(child) }
+            case "item":
+                var entry = FeedEntry()
+                entry.link = attr("href", child).map { FeedURL.resolve($0, against: cdfBase(child)) }
+                entry.updated = attr("lastmod", child).flatMap(FeedDate.parse)
+                for field in doc.elementChildren(of: child) {
+                    switch doc.name(of: field).lowercased() {
+                    case "title": if entry.title == nil { entry.title = plainTitle(field, atom: false) }
+                    case "abstract": if entry.summary == nil { entry.summary = text(field) }
+                    default: break
+                    }
+                }
+                feed.entries.append(entry)
+            default:
+                break
+            }
+        }
+        return feed
     }
 
     // MARK: - Atom
@@ -415,6 +496,7 @@ struct XMLFeedReader {
             }
         }
         feed.link = selectAtomLink(links, rel: "alternate")
+        if feed.link == nil, let id = feed.id, FeedURL.looksLikeWebURL(id) { feed.link = id }
         feed.entries = entryNodes.map { readAtomEntry($0, feedAuthors: authors) }
         return feed
     }
@@ -424,7 +506,6 @@ struct XMLFeedReader {
         var links: [MarkupDocument.Node] = []
         var authors: [FeedAuthor] = []
         var sourceAuthors: [FeedAuthor] = []
-        var created: Date?
         for (v, name, child) in fields(node) {
             switch (v, name) {
             case (.atom, "title"), (.core, "title"):
@@ -449,8 +530,6 @@ struct XMLFeedReader {
             case (.atom, "updated"), (.atom, "modified"), (.core, "updated"), (.core, "modified"), (.dc, "date"),
                 (.dcterms, "modified"):
                 if let d = date(child) { entry.updated = d }
-            case (.atom, "created"):
-                if created == nil { created = date(child) }
             case (.atom, "category"), (.core, "category"):
                 if let t = attribute("term", child) ?? attribute("label", child) ?? text(child) {
                     entry.categories.append(t)
@@ -463,7 +542,7 @@ struct XMLFeedReader {
                 }
             case (.xhtml, "body"), (.xhtml, "div"):
                 if entry.contentHTML == nil {
-                    let m = doc.innerMarkup(of: child).trimmingCharacters(in: .whitespacesAndNewlines)
+                    let m = FeedText.trimmed(doc.innerMarkup(of: child))
                     if !m.isEmpty { entry.contentHTML = m }
                 }
             case (.content, "encoded"):
@@ -472,7 +551,6 @@ struct XMLFeedReader {
                 break
             }
         }
-        _ = created
         entry.authors = !authors.isEmpty ? authors : (!sourceAuthors.isEmpty ? sourceAuthors : feedAuthors)
         entry.link = selectAtomLink(links, rel: "alternate")
         if entry.link == nil, let id = entry.guid, FeedURL.looksLikeWebURL(id) { entry.link = id }

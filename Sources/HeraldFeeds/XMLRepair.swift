@@ -5,9 +5,51 @@ import HeraldHTML
 /// - HTML named entities (`&nbsp;`, `&eacute;`, ...) that XML does not define are rewritten as numeric character
 ///   references, outside CDATA sections and comments. Names HTML does not know (including any a DTD defines)
 ///   are left alone, so nothing is ever expanded recursively.
+/// - the document type declaration is removed: nothing in it is used (no DTD loading, no entity substitution),
+///   and libxml2 gives up on documents whose internal subset nests entities (a "billion laughs" bomb) instead of
+///   recovering the rest; without it, undefined entity references are simply dropped.
 /// - bytes that are not valid UTF-8 in a document that is (or claims to be) UTF-8 are read as windows-1252,
-///   keeping the valid UTF-8 sequences around them.
+///   keeping the valid UTF-8 sequences around them; C1 control characters (raw or as `&#150;`) become the
+///   windows-1252 characters they were meant to be.
+/// - a Latin-1 or ASCII declaration is read as windows-1252 (as browsers do), and an encoding name the converter
+///   does not know is tried in its common alternative spellings.
 enum XMLRepair {
+    /// Applies every repair in order: UTF-16/32 to UTF-8, leading whitespace and extra BOMs, the HTTP charset for undeclared non-UTF-8 bytes,
+    /// encoding-name fixes, stray-byte repair, DOCTYPE removal, HTML entity rewriting.
+    /// - Returns: the bytes to parse and warnings for what was changed.
+    static func prepare(_ bytes: [UInt8], httpCharset: String?) -> (bytes: [UInt8], warnings: [String]) {
+        var input = transcodingWideToUTF8(bytes) ?? bytes
+        var warnings: [String] = []
+        if let trimmed = removingLeadingJunk(input) { input = trimmed }
+        if let charset = httpCharset, let declared = declaringEncoding(charset, in: input) {
+            input = declared
+        }
+        if let declared = declaredEncoding(input) {
+            if let substitute = substituteEncoding(for: declared),
+                let replaced = replacingDeclaredEncoding(input, with: substitute)
+            {
+                input = replaced
+            } else if isASCIICompatible(input),
+                !MarkupParser.supportsEncoding(declared) || !(declared.first?.isLetter ?? false),
+                let removed = removingDeclaredEncoding(input)
+            {
+                // An encoding nobody here knows: read the document as UTF-8, stray bytes as windows-1252.
+                input = removed
+                warnings.append("the declared encoding \"\(declared)\" is not supported; read the document as UTF-8")
+            }
+        }
+        if isUTF8Document(input), let (repaired, fixed) = repairInvalidUTF8(input) {
+            input = repaired
+            warnings.append("the document is not clean UTF-8: read \(fixed) stray bytes or C1 controls as windows-1252")
+        }
+        if let stripped = removingDoctype(input) { input = stripped }
+        if let rewritten = rewriteHTMLEntities(input) {
+            input = rewritten
+            warnings.append("the document uses HTML entities that XML does not define; they were decoded")
+        }
+        return (input, warnings)
+    }
+
     /// The encoding named in the XML declaration, lowercased, if any.
     static func declaredEncoding(_ bytes: [UInt8]) -> String? {
         var i = 0
@@ -87,6 +129,21 @@ enum XMLRepair {
                 i += 1
                 continue
             }
+            if i + 5 < n, bytes[i + 1] == UInt8(ascii: "#"), let c1 = c1Reference(bytes, i) {
+                out.append(contentsOf: bytes[copiedUpTo..<i])
+                out.append(contentsOf: "&#\(windows1252[c1.value - 0x80]);".utf8)
+                copiedUpTo = c1.end
+                i = c1.end
+                continue
+            }
+            if i + 3 < n, bytes[i + 1] == UInt8(ascii: "#"), bytes[i + 2] == UInt8(ascii: "X") {
+                // "&#X41;": XML only allows a lowercase x.
+                out.append(contentsOf: bytes[copiedUpTo..<i])
+                out.append(contentsOf: "&#x".utf8)
+                copiedUpTo = i + 3
+                i += 3
+                continue
+            }
             var j = i + 1
             while j < n, j - i <= 32 {
                 let c = bytes[j]
@@ -120,6 +177,75 @@ enum XMLRepair {
         guard copiedUpTo > 0 else { return nil }
         out.append(contentsOf: bytes[copiedUpTo...])
         return out
+    }
+
+    /// A decimal or hex character reference at `i` to a C1 control (U+0080...U+009F): its value and end index.
+    static func c1Reference(_ bytes: [UInt8], _ i: Int) -> (value: Int, end: Int)? {
+        var j = i + 2
+        var hex = false
+        if j < bytes.count, bytes[j] | 0x20 == UInt8(ascii: "x") {
+            hex = true
+            j += 1
+        }
+        var value = 0
+        let start = j
+        while j < bytes.count, j - start < 6 {
+            let b = bytes[j]
+            if b >= 0x30 && b <= 0x39 {
+                value = value * (hex ? 16 : 10) + Int(b - 0x30)
+            } else if hex, (b | 0x20) >= 0x61, (b | 0x20) <= 0x66 {
+                value = value * 16 + Int((b | 0x20) - 0x61 + 10)
+            } else {
+                break
+            }
+            j += 1
+        }
+        guard j > start, j < bytes.count, bytes[j] == UInt8(ascii: ";"), (0x80...0x9F).contains(value) else {
+            return nil
+        }
+        return (value, j + 1)
+    }
+
+    /// The encoding to use instead of a declared one: Latin-1 and ASCII labels mean windows-1252 (as in HTML),
+    /// and names the converter does not know are tried in common spellings ("437" -> "cp437", "macgreek" ->
+    /// "mac-greek"). Nil when the declared name should stay.
+    static func substituteEncoding(for declared: String) -> String? {
+        let name = declared.lowercased()
+        if [
+            "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "iso-ir-100",
+            "cp819", "ibm819", "csisolatin1", "iso_8859-1:1987",
+        ].contains(name) {
+            return "windows-1252"
+        }
+        // XML encoding names must start with a letter; libxml2 ignores others ("437") even when iconv knows them.
+        let validName = name.first.map { $0.isASCII && $0.isLetter } ?? false
+        if validName, MarkupParser.supportsEncoding(name) { return nil }
+        var candidates: [String] = []
+        if name.allSatisfy(\.isNumber) { candidates += ["cp" + name, "ibm" + name] }
+        if name.hasPrefix("mac") { candidates += ["mac-" + name.dropFirst(3), "x-mac-" + name.dropFirst(3)] }
+        if name.hasPrefix("cs") { candidates.append(String(name.dropFirst(2))) }
+        candidates.append(name.replacingOccurrences(of: "_", with: "-"))
+        candidates.append(name.replacingOccurrences(of: "-", with: ""))
+        return candidates.first { $0 != name && MarkupParser.supportsEncoding($0) }
+    }
+
+    /// The bytes with the declaration's encoding name replaced; nil when there is no declared encoding.
+    static func replacingDeclaredEncoding(_ bytes: [UInt8], with encoding: String) -> [UInt8]? {
+        var i = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
+        guard bytes.count > i + 5, bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "?"),
+            let end = bytes[i...].prefix(200).firstIndex(of: UInt8(ascii: ">"))
+        else { return nil }
+        let decl = String(decoding: bytes[i...end], as: UTF8.self)
+        guard let range = decl.range(of: "encoding") else { return nil }
+        var j = range.upperBound
+        while j < decl.endIndex, decl[j] == " " || decl[j] == "=" { j = decl.index(after: j) }
+        guard j < decl.endIndex, decl[j] == "\"" || decl[j] == "'" else { return nil }
+        let quote = decl[j]
+        let valueStart = decl.index(after: j)
+        guard let close = decl[valueStart...].firstIndex(of: quote) else { return nil }
+        let newDecl = String(decl[..<valueStart]) + encoding + String(decl[close...])
+        return Array(bytes[..<i]) + Array(newDecl.utf8) + Array(bytes[(end + 1)...])
     }
 
     /// "&#NNN;" for an HTML entity name, using the HTML parser's entity table; nil for unknown names.
@@ -169,8 +295,9 @@ enum XMLRepair {
         }
     }
 
-    /// Replaces each byte that is not part of a valid UTF-8 sequence by the UTF-8 encoding of its windows-1252
-    /// character. Returns nil when the bytes were valid UTF-8; otherwise the repaired bytes and the count fixed.
+    /// Replaces each byte that is not part of a valid UTF-8 sequence, and each C1 control character, by the UTF-8
+    /// encoding of its windows-1252 character. Returns nil when there was nothing to repair; otherwise the repaired
+    /// bytes and the count fixed.
     static func repairInvalidUTF8(_ bytes: [UInt8]) -> (bytes: [UInt8], fixed: Int)? {
         var i = 0
         let n = bytes.count
@@ -183,11 +310,20 @@ enum XMLRepair {
                 continue
             }
             let len = validSequenceLength(bytes, i)
+            if len == 2, bytes[i] == 0xC2, bytes[i + 1] < 0xA0 {
+                // U+0080...U+009F: C1 controls are never meant; they are windows-1252 characters mis-decoded.
+                out.append(contentsOf: bytes[copiedUpTo..<i])
+                let scalar = windows1252[Int(bytes[i + 1] - 0x80)]
+                out.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+                fixed += 1
+                i += 2
+                copiedUpTo = i
+                continue
+            }
             if len > 0 {
                 i += len
                 continue
             }
-            if fixed == 0 { out.reserveCapacity(n + 64) }
             out.append(contentsOf: bytes[copiedUpTo..<i])
             let b = bytes[i]
             let scalar = b < 0xA0 ? windows1252[Int(b - 0x80)] : UInt32(b)
@@ -217,5 +353,207 @@ enum XMLRepair {
         guard let close = decl[decl.index(after: j)...].firstIndex(of: quote) else { return nil }
         let newDecl = String(decl[..<range.lowerBound]) + String(decl[decl.index(after: close)...])
         return Array(bytes[..<i]) + Array(newDecl.utf8) + Array(bytes[(end + 1)...])
+    }
+
+    /// The bytes without their `<!DOCTYPE ...>` declaration (internal subset included); nil when there is none.
+    static func removingDoctype(_ bytes: [UInt8]) -> [UInt8]? {
+        guard isASCIICompatible(bytes) else { return nil }
+        let n = bytes.count
+        var i = 0
+        if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
+        func at(_ k: Int, _ s: StaticString) -> Bool {
+            let len = s.utf8CodeUnitCount
+            guard k + len <= n else { return false }
+            for j in 0..<len where bytes[k + j] | (s.utf8Start[j] >= 0x61 ? 0x20 : 0) != s.utf8Start[j] {
+                return false
+            }
+            return true
+        }
+        // Skip the prolog: whitespace, the XML declaration, processing instructions, comments.
+        while i < n {
+            let b = bytes[i]
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                i += 1
+            } else if at(i, "<?") {
+                guard let end = bytes[i...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+                i = end + 1
+            } else if at(i, "<!--") {
+                var j = i + 4
+                while j + 2 < n, !(bytes[j] == 0x2D && bytes[j + 1] == 0x2D && bytes[j + 2] == 0x3E) { j += 1 }
+                i = j + 3
+            } else {
+                break
+            }
+        }
+        guard at(i, "<!doctype") else { return nil }
+        var j = i + 9
+        var depth = 0
+        var quote: UInt8 = 0
+        while j < n {
+            let b = bytes[j]
+            if quote != 0 {
+                if b == quote { quote = 0 }
+            } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                quote = b
+            } else if b == UInt8(ascii: "[") {
+                depth += 1
+            } else if b == UInt8(ascii: "]") {
+                depth = max(0, depth - 1)
+            } else if b == UInt8(ascii: ">"), depth == 0 {
+                return Array(bytes[..<i]) + Array(bytes[(j + 1)...])
+            }
+            j += 1
+        }
+        return nil
+    }
+
+    /// Re-encodes a UTF-16 or UTF-32 document (found by its byte-order mark or by the NUL pattern of "<?") as
+    /// UTF-8 without a BOM and without an encoding declaration; nil for other documents. libxml2 does not
+    /// handle UTF-32 and mislabelled UTF-16 ("csunicode", "u16") reliably.
+    static func transcodingWideToUTF8(_ bytes: [UInt8]) -> [UInt8]? {
+        guard bytes.count >= 4 else { return nil }
+        let b0 = bytes[0]
+        let b1 = bytes[1]
+        let b2 = bytes[2]
+        let b3 = bytes[3]
+        enum Wide { case utf16(bigEndian: Bool), utf32(bigEndian: Bool) }
+        var kind: Wide
+        var skip = 0
+        switch (b0, b1, b2, b3) {
+        case (0x00, 0x00, 0xFE, 0xFF): (kind, skip) = (.utf32(bigEndian: true), 4)
+        case (0xFF, 0xFE, 0x00, 0x00): (kind, skip) = (.utf32(bigEndian: false), 4)
+        case (0xFE, 0xFF, _, _): (kind, skip) = (.utf16(bigEndian: true), 2)
+        case (0xFF, 0xFE, _, _): (kind, skip) = (.utf16(bigEndian: false), 2)
+        case (0x00, 0x00, 0x00, 0x3C): kind = .utf32(bigEndian: true)
+        case (0x3C, 0x00, 0x00, 0x00): kind = .utf32(bigEndian: false)
+        case (0x00, 0x3C, 0x00, _): kind = .utf16(bigEndian: true)
+        case (0x3C, 0x00, _, 0x00): kind = .utf16(bigEndian: false)
+        default: return nil
+        }
+        var text = ""
+        switch kind {
+        case .utf16(let big):
+            var units: [UInt16] = []
+            units.reserveCapacity((bytes.count - skip) / 2)
+            var i = skip
+            while i + 1 < bytes.count {
+                units.append(
+                    big ? UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]) : UInt16(bytes[i + 1]) << 8 | UInt16(bytes[i]))
+                i += 2
+            }
+            text = String(decoding: units, as: UTF16.self)
+        case .utf32(let big):
+            var scalars = String.UnicodeScalarView()
+            var i = skip
+            while i + 3 < bytes.count {
+                let v: UInt32 =
+                    big
+                    ? UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8
+                        | UInt32(bytes[i + 3])
+                    : UInt32(bytes[i + 3]) << 24 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 1]) << 8
+                        | UInt32(bytes[i])
+                scalars.append(Unicode.Scalar(v) ?? "\u{FFFD}")
+                i += 4
+            }
+            text = String(scalars)
+        }
+        let utf8 = Array(text.utf8)
+        return removingDeclaredEncoding(utf8) ?? utf8
+    }
+
+    /// Whether the document holds nothing but whitespace, comments, processing instructions and a doctype.
+    static func hasOnlyProlog(_ bytes: [UInt8]) -> Bool {
+        guard isASCIICompatible(bytes) else { return false }
+        let text = String(decoding: bytes, as: UTF8.self)
+        var rest = Substring(text)
+        while true {
+            rest = rest.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+            if rest.isEmpty { return true }
+            if rest.hasPrefix("<!--") {
+                guard let end = rest.range(of: "-->") else { return true }
+                rest = rest[end.upperBound...]
+            } else if rest.hasPrefix("<?") || rest.hasPrefix("<!") {
+                guard let end = rest.firstIndex(of: ">") else { return true }
+                rest = rest[rest.index(after: end)...]
+            } else {
+                return false
+            }
+        }
+    }
+
+    /// Adds an XML declaration naming `charset` to a document that has no BOM, no encoding declaration and is not
+    /// valid UTF-8 (the only case where an HTTP charset can help); nil when it does not apply.
+    static func declaringEncoding(_ charset: String, in bytes: [UInt8]) -> [UInt8]? {
+        let name = charset.lowercased()
+        guard name != "utf-8", name != "utf8", isASCIICompatible(bytes), declaredEncoding(bytes) == nil,
+            !(bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF),
+            repairInvalidUTF8(bytes) != nil, MarkupParser.supportsEncoding(name)
+        else { return nil }
+        let declaration = Array("<?xml version=\"1.0\" encoding=\"\(name)\"?>\n".utf8)
+        var start = 0
+        while start < bytes.count,
+            bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D
+                || bytes[start] == 0x09
+        {
+            start += 1
+        }
+        if start + 5 <= bytes.count, bytes[start] == UInt8(ascii: "<"), bytes[start + 1] == UInt8(ascii: "?"),
+            bytes[start + 2] == UInt8(ascii: "x"), bytes[start + 3] == UInt8(ascii: "m"),
+            bytes[start + 4] == UInt8(ascii: "l"), let end = bytes[start...].firstIndex(of: UInt8(ascii: ">"))
+        {
+            // A declaration without an encoding: replace it.
+            return declaration + Array(bytes[(end + 1)...])
+        }
+        return declaration + Array(bytes[start...])
+    }
+
+    /// Whether the document ends (before trailing whitespace, comments and processing instructions) with the end
+    /// tag `</qualifiedName>`, or with `/>` when the root is empty. False means the document was cut short.
+    /// Documents that are not ASCII-compatible are assumed complete.
+    static func endsWithEndTag(_ bytes: [UInt8], qualifiedName: String, rootHasChildren: Bool) -> Bool {
+        guard isASCIICompatible(bytes) else { return true }
+        var end = bytes.count
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        func endsWith(_ s: String) -> Bool {
+            let u = Array(s.utf8)
+            return end >= u.count && Array(bytes[(end - u.count)..<end]) == u
+        }
+        while true {
+            while end > 0, isSpace(bytes[end - 1]) { end -= 1 }
+            guard end > 0, bytes[end - 1] == UInt8(ascii: ">") else { return false }
+            if endsWith("-->") || endsWith("?>") {
+                // Skip back over a trailing comment or processing instruction.
+                var k = end - 2
+                while k > 0, bytes[k] != UInt8(ascii: "<") { k -= 1 }
+                guard k > 0 else { return false }
+                end = k
+                continue
+            }
+            break
+        }
+        if !rootHasChildren, endsWith("/>") { return true }
+        // "</name" then optional whitespace then ">"
+        var k = end - 1
+        while k > 0, isSpace(bytes[k - 1]) { k -= 1 }
+        let name = Array(("</" + qualifiedName).utf8)
+        return k >= name.count && Array(bytes[(k - name.count)..<k]) == name
+    }
+
+    /// The bytes without whitespace and (repeated) UTF-8 byte-order marks before the first `<`, which would
+    /// otherwise make the parser ignore the XML declaration (and its encoding); nil when there are none.
+    static func removingLeadingJunk(_ bytes: [UInt8]) -> [UInt8]? {
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D {
+                i += 1
+            } else if i + 2 < bytes.count, bytes[i] == 0xEF, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF {
+                i += 3
+            } else {
+                break
+            }
+        }
+        guard i > 0, i < bytes.count, bytes[i] == UInt8(ascii: "<") else { return nil }
+        if i == 3, bytes[0] == 0xEF { return nil }  // a single BOM is fine
+        return Array(bytes[i...])
     }
 }
