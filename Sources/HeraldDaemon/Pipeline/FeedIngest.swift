@@ -72,8 +72,9 @@ struct FeedIngest: Sendable {
             }
             // libxml2 recovers what it can from a document cut short, but ingesting half a feed would hide the
             // problem: a truncated document is a failed poll (other recoverable faults are only warnings).
-            if let truncation = parsed.warnings.first(where: { $0.contains("Premature end of data") }) {
-                throw PollFailure("the feed document is truncated (\(truncation))")
+            if parsed.isTruncated {
+                let detail = parsed.warnings.first.map { " (\($0))" } ?? ""
+                throw PollFailure("the feed document is truncated: its root element is never closed\(detail)")
             }
         } catch let error as FatalStateError {
             throw error
