@@ -85,9 +85,9 @@ enum FurnitureClassifier {
         "promotion", "promoted", "footer", "sidebar", "breadcrumb", "breadcrumbs", "popup", "modal", "overlay",
         "toolbar", "pagination", "pager", "masthead", "skip", "offscreen", "recirc", "recirculation", "trending",
         "popular", "recommended", "recommendations", "recommendation", "rail", "topbar", "login", "signin",
-        "survey", "feedback", "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "follow", "cta",
+        "survey", "feedback", "facebook", "whatsapp", "linkedin", "pinterest", "follow", "cta",
         "readmore", "alsoread", "newsroll", "ticker", "tooltip", "dropdown", "sitemap", "copyright", "disclaimer",
-        "interstitial", "tweet", "instagram", "youtube", "button", "btn", "search", "jump", "sronly",
+        "interstitial", "button", "btn", "search", "jump", "sronly",
         "screenreader", "reactions", "rating", "votes",
     ]
 
@@ -96,7 +96,7 @@ enum FurnitureClassifier {
     private static let weakFurnitureTokens: Set<String> = [
         "tags", "tagged", "keywords", "byline", "bylines", "author", "authors", "bio", "dateline", "timestamp",
         "date", "published", "caption", "credit", "credits", "banner", "widget", "widgets", "print", "hidden", "hide",
-        "alert", "meta", "metadata", "toc", "links", "teaser", "teasers", "sticky", "premium", "paywall", "embed",
+        "alert", "meta", "metadata", "toc", "links", "teaser", "teasers", "sticky", "premium", "paywall",
         "categories", "category", "kicker", "eyebrow", "headline", "title", "subtitle", "photo", "image", "img",
         "figure", "gallery", "video", "player", "icon", "icons", "logo", "more", "next", "prev", "previous", "sr",
         "visually", "subscribers", "info", "details", "tools", "actions", "utility", "utils",

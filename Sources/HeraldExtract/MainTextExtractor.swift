@@ -8,6 +8,10 @@ struct MainTextExtractor {
     /// JSON-LD `articleBody`, a strong hint about which container holds the article.
     var bodyHint: String?
 
+    /// Notes on the decisions taken, filled when `tracing` is on (tests and tuning).
+    var tracing = false
+    private(set) var trace: [String] = []
+
     /// Per node: excluded from the text.
     private(set) var dropped: [Bool] = []
     /// Per node: text length (scalars, after hard drops) and link text length.
@@ -27,6 +31,13 @@ struct MainTextExtractor {
         measure()
         markFurniture()
         let blocks = collectBlocks()
+        if tracing {
+            for (i, flag) in dropped.enumerated() where flag && tree.isElement[i] && textLength[i] > 200 {
+                let parent = Int(tree.parents[i])
+                if parent >= 0 && dropped[parent] { continue }
+                trace.append("dropped \(describe(i)) text=\(textLength[i])")
+            }
+        }
         var selected = select(from: blocks)
         selected = filter(selected)
         var texts = selected.map(\.text)
@@ -233,7 +244,7 @@ struct MainTextExtractor {
 
     // MARK: - Selection
 
-    private func select(from blocks: [TextBlock]) -> [TextBlock] {
+    private mutating func select(from blocks: [TextBlock]) -> [TextBlock] {
         guard !blocks.isEmpty else { return [] }
         if let hinted = selectByHint(blocks) { return hinted }
 
@@ -279,6 +290,10 @@ struct MainTextExtractor {
             }
         }
         guard best > 0 else { return blocks }
+        if tracing {
+            let ranked = candidates.sorted { score[$0] > score[$1] }.prefix(5)
+            trace += ranked.map { "candidate \(describe($0)) score=\(score[$0]) kept=\(kept[$0])" }
+        }
 
         // Climb while the parent holds clearly more good text than the best node (article split over siblings).
         var roots = [best]
@@ -303,7 +318,28 @@ struct MainTextExtractor {
                 }
             }
         }
+        // Other strong candidates near the best one: the article split into sections around figures or ads.
+        var depth = 0
+        var ancestors: [Int] = []
+        var node = Int(tree.parents[best])
+        while node > 0 && depth < 4 {
+            ancestors.append(node)
+            node = Int(tree.parents[node])
+            depth += 1
+        }
+        if let top = ancestors.last {
+            for c in candidates where score[c] >= bestScore * 0.25 && tree.contains(top, c) {
+                if roots.contains(where: { tree.contains($0, c) || tree.contains(c, $0) }) { continue }
+                let density = kept[c] == 0 ? 1 : Double(linked[c]) / Double(kept[c])
+                if density < 0.25 { roots.append(c) }
+            }
+        }
+        if tracing { trace += roots.map { "root \(describe($0))" } }
         return blocks.filter { block in roots.contains { tree.contains($0, block.owner) } }
+    }
+
+    func describe(_ node: Int) -> String {
+        "\(tree.tags[node])#\(node) class=\(tree.attribute("class", node) ?? "") id=\(tree.attribute("id", node) ?? "")"
     }
 
     private func initialScore(_ node: Int) -> Double {
@@ -330,7 +366,7 @@ struct MainTextExtractor {
     }
 
     /// When JSON-LD carries the body, the container is the deepest element holding ~90% of the matching text.
-    private func selectByHint(_ blocks: [TextBlock]) -> [TextBlock]? {
+    private mutating func selectByHint(_ blocks: [TextBlock]) -> [TextBlock]? {
         guard let hint = bodyHint else { return nil }
         let normalizedHint = TextNormalizer.normalize(hint)
         let hintLength = normalizedHint.unicodeScalars.count
@@ -348,6 +384,7 @@ struct MainTextExtractor {
             }
         }
         guard total * 10 >= hintLength * 4 else { return nil }
+        if tracing { trace.append("hint matched \(total) of \(hintLength)") }
         var container = 0
         // Deepest node (largest index along the chain) with >= 90% of the matched text.
         for i in 0..<tree.count where matched[i] * 10 >= total * 9 { container = i }
@@ -361,8 +398,7 @@ struct MainTextExtractor {
         var out: [TextBlock] = []
         let normalizedTitle = title.map { MainTextExtractor.comparable($0) }
         for block in blocks {
-            if block.tag == .li && block.linkDensity > 0.3 { continue }
-            if block.linkDensity > 0.5 { continue }
+            if block.linkDensity > (block.length > 200 ? 0.65 : 0.5) { continue }
             if block.tag.isHeading, let t = normalizedTitle {
                 let c = MainTextExtractor.comparable(block.text)
                 if c == t || (c.count > 15 && (t.contains(c) || c.contains(t))) { continue }
