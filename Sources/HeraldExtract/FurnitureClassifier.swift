@@ -17,6 +17,8 @@ enum FurnitureClassifier {
         if classAndID.isEmpty { return .neutral }
         let tokens = tokenize(classAndID)
         if tokens.isEmpty { return .neutral }
+        // Embedded posts (tweets, Instagram) quote sources: they are part of the story.
+        if tokens.contains(where: { embedTokens.contains($0) }) { return .neutral }
         var furniture = false
         var weak = false
         var content = false
@@ -67,6 +69,8 @@ enum FurnitureClassifier {
         flush()
         return tokens
     }
+
+    private static let embedTokens: Set<String> = ["embed", "embedded", "tweet", "instagram"]
 
     private static let furnitureRoles: Set<String> = [
         "navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog", "alertdialog", "search",

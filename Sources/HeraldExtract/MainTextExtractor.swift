@@ -322,7 +322,7 @@ struct MainTextExtractor {
         var depth = 0
         var ancestors: [Int] = []
         var node = Int(tree.parents[best])
-        while node > 0 && depth < 4 {
+        while node > 0 && depth < 6 && tree.tags[node] != .body {
             ancestors.append(node)
             node = Int(tree.parents[node])
             depth += 1
@@ -394,20 +394,46 @@ struct MainTextExtractor {
     // MARK: - Filtering
 
     private func filter(_ blocks: [TextBlock]) -> [TextBlock] {
-        var seen = Set<String>()
-        var out: [TextBlock] = []
         let normalizedTitle = title.map { MainTextExtractor.comparable($0) }
-        for block in blocks {
-            if block.linkDensity > (block.length > 200 ? 0.65 : 0.5) { continue }
+        let keys = blocks.map { MainTextExtractor.comparable($0.text) }
+        // Repeats: a paragraph printed again later (a body printed twice, a pull quote).
+        var seen = Set<String>()
+        var repeated = [Bool](repeating: false, count: blocks.count)
+        for (i, key) in keys.enumerated() {
+            if seen.contains(key) { repeated[i] = true } else { seen.insert(key) }
+        }
+        func linkHeavy(_ i: Int) -> Bool {
+            i >= 0 && i < blocks.count && blocks[i].linkDensity > 0.5
+        }
+        /// Short repeated lines ("Eat every 2-3 hours") stay unless they sit among repeated long paragraphs.
+        func nearestLongIsRepeated(_ i: Int) -> Bool {
+            var j = i - 1
+            while j >= 0 && blocks[j].length < 60 { j -= 1 }
+            if j >= 0 && repeated[j] { return true }
+            j = i + 1
+            while j < blocks.count && blocks[j].length < 60 { j += 1 }
+            return j < blocks.count && repeated[j]
+        }
+        var out: [TextBlock] = []
+        var emitted = Set<String>()
+        for (i, block) in blocks.enumerated() {
+            let density = block.linkDensity
+            if density > (block.length > 200 ? 0.65 : 0.5) {
+                // Lists of links go; one linked line inside running text stays.
+                if block.tag == .li || block.tag.isHeading || linkHeavy(i - 1) || linkHeavy(i + 1) || density > 0.95
+                    && block.length < 40
+                {
+                    continue
+                }
+            }
             if block.tag.isHeading, let t = normalizedTitle {
-                let c = MainTextExtractor.comparable(block.text)
+                let c = keys[i]
                 if c == t || (c.count > 15 && (t.contains(c) || c.contains(t))) { continue }
             }
             if block.tag == .h1 && out.isEmpty { continue }
             if BoilerplateText.isBoilerplate(block.text) { continue }
-            let key = MainTextExtractor.comparable(block.text)
-            if seen.contains(key) { continue }
-            seen.insert(key)
+            if repeated[i] && emitted.contains(keys[i]) && (block.length >= 60 || nearestLongIsRepeated(i)) { continue }
+            emitted.insert(keys[i])
             out.append(block)
         }
         return out
