@@ -108,7 +108,10 @@ struct MetadataExtractor {
             let tailWords = tail.split(separator: " ").count
             let headWords = head.split(separator: " ").count
             if separator == " | " && tailWords <= 4 && headWords >= 3 { return cleanTitle(head, siteName: siteName) }
-            if tailWords <= 3 && headWords >= 5 && tail.first?.isUppercase == true { return head }
+            let tailIsName = tail.split(separator: " ").allSatisfy {
+                $0.first?.isUppercase == true || $0.first?.isNumber == true
+            }
+            if tailWords <= 3 && headWords >= 3 && tailIsName { return head }
         }
         return title
     }
@@ -129,7 +132,8 @@ struct MetadataExtractor {
             for key in ["author", "citation_author", "dc.creator", "dcterms.creator", "parsely-author",
                 "sailthru.author", "byl", "twitter:creator"]
             {
-                if let values = meta[key]?.filter({ !MetadataExtractor.looksLikeURL($0) }), !values.isEmpty {
+                if var values = meta[key]?.filter({ !MetadataExtractor.looksLikeURL($0) }), !values.isEmpty {
+                    if key == "citation_author" { values = values.map(MetadataExtractor.invertedName) }
                     raw = values
                     sources["authors"] = "meta:" + key
                     break
@@ -160,6 +164,13 @@ struct MetadataExtractor {
             return text
         }
         return nil
+    }
+
+    /// "Okafor, Ada" → "Ada Okafor" (citation_author style).
+    static func invertedName(_ value: String) -> String {
+        let parts = value.split(separator: ",", omittingEmptySubsequences: true)
+        guard parts.count == 2 else { return value }
+        return String(parts[1]).trimmingScalars(" ") + " " + String(parts[0]).trimmingScalars(" ")
     }
 
     static func looksLikeURL(_ value: String) -> Bool {
