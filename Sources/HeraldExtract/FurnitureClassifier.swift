@@ -18,7 +18,11 @@ enum FurnitureClassifier {
         let tokens = tokenize(classAndID)
         if tokens.isEmpty { return .neutral }
         // Embedded posts (tweets, Instagram) quote sources: they are part of the story.
-        if tokens.contains(where: { embedTokens.contains($0) }) { return .neutral }
+        if tokens.contains(where: { embedTokens.contains($0) })
+            || tokens.contains("embed") && tokens.contains(where: { socialNetworks.contains($0) })
+        {
+            return .neutral
+        }
         var furniture = false
         var weak = false
         var content = false
@@ -70,7 +74,8 @@ enum FurnitureClassifier {
         return tokens
     }
 
-    private static let embedTokens: Set<String> = ["embed", "embedded", "tweet", "instagram"]
+    private static let embedTokens: Set<String> = ["tweet", "instagram", "tiktok"]
+    private static let socialNetworks: Set<String> = ["social", "twitter", "facebook", "youtube", "media"]
 
     private static let furnitureRoles: Set<String> = [
         "navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog", "alertdialog", "search",

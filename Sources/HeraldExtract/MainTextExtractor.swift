@@ -426,6 +426,8 @@ struct MainTextExtractor {
                     continue
                 }
             }
+            // Teaser headlines in capitals that link elsewhere ("SEAN SPICER ELIMINATED FROM ...").
+            if density > 0.9 && MainTextExtractor.isMostlyUppercase(block.text) { continue }
             if block.tag.isHeading, let t = normalizedTitle {
                 let c = keys[i]
                 if c == t || (c.count > 15 && (t.contains(c) || c.contains(t))) { continue }
@@ -437,6 +439,16 @@ struct MainTextExtractor {
             out.append(block)
         }
         return out
+    }
+
+    static func isMostlyUppercase(_ text: String) -> Bool {
+        var upper = 0
+        var letters = 0
+        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
+            letters += 1
+            if scalar.properties.isUppercase { upper += 1 }
+        }
+        return letters >= 8 && upper * 10 >= letters * 8
     }
 
     static func comparable(_ text: String) -> String {

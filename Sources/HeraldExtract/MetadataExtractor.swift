@@ -130,7 +130,7 @@ struct MetadataExtractor {
             sources["authors"] = "meta:article:author"
         } else {
             for key in ["author", "citation_author", "dc.creator", "dcterms.creator", "parsely-author",
-                "sailthru.author", "byl", "twitter:creator"]
+                "sailthru.author", "byl"]
             {
                 if var values = meta[key]?.filter({ !MetadataExtractor.looksLikeURL($0) }), !values.isEmpty {
                     if key == "citation_author" { values = values.map(MetadataExtractor.invertedName) }
@@ -160,11 +160,16 @@ struct MetadataExtractor {
             }
             guard isByline else { continue }
             let text = tree.collapsedText(i)
-            if text.isEmpty || text.count > 120 { continue }
+            if text.isEmpty || text.count > 80 { continue }
             return text
         }
         return nil
     }
+
+    private static let roleWords: Set<String> = [
+        "staff", "reporter", "reporters", "correspondent", "editor", "editors", "agencies", "desk", "writer",
+        "writers", "contributor", "columnist", "producer", "team", "bureau", "media", "news", "press", "newsroom",
+    ]
 
     /// "Okafor, Ada" → "Ada Okafor" (citation_author style).
     static func invertedName(_ value: String) -> String {
@@ -199,8 +204,11 @@ struct MetadataExtractor {
                 let key = MainTextExtractor.comparable(name)
                 if name.isEmpty || key.count > 60 || excluded.contains(key) || seen.contains(key) { continue }
                 if looksLikeURL(name) || name.contains("@") { continue }
-                if key.hasPrefix("by ") { continue }
-                if ["staff", "reporter", "correspondent", "editor", "agencies", "desk"].contains(key) { continue }
+                if key.hasPrefix("by ") || key.hasPrefix("for ") || key.contains(".com") { continue }
+                // Dates, times and job titles that bylines mix in ("AP Auto Writer", "November 19").
+                if name.unicodeScalars.contains(where: { $0.properties.numericType != nil }) { continue }
+                let words = key.split(separator: " ")
+                if words.count > 5 || words.contains(where: { roleWords.contains(String($0)) }) { continue }
                 seen.insert(key)
                 out.append(name)
             }
