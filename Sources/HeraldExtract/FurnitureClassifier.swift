@@ -12,7 +12,9 @@ enum FurnitureClassifier {
         case weakFurniture
     }
 
-    static func verdict(classAndID: String, role: String?) -> Verdict {
+    /// - Parameter isParagraph: the element is a paragraph (`<p>`), where only byline/date/caption words are weak
+    ///   furniture (a lead paragraph styled `class="title"` is still text).
+    static func verdict(classAndID: String, role: String?, isParagraph: Bool = false) -> Verdict {
         if let role, furnitureRoles.contains(role.lowercased()) { return .furniture }
         if classAndID.isEmpty { return .neutral }
         let tokens = tokenize(classAndID)
@@ -29,7 +31,7 @@ enum FurnitureClassifier {
         for (index, token) in tokens.enumerated() {
             if strongFurnitureTokens.contains(token) { return .strongFurniture }
             if furnitureTokens.contains(token) { furniture = true }
-            if weakFurnitureTokens.contains(token) { weak = true }
+            if isParagraph ? paragraphWeakTokens.contains(token) : weakFurnitureTokens.contains(token) { weak = true }
             if contentTokens.contains(token) { content = true }
             if index + 1 < tokens.count, furnitureBigrams.contains(token + " " + tokens[index + 1]) { furniture = true }
             // Long words glued into one token: "relatedarticles", "sharebuttons", "newslettersignup".
@@ -109,6 +111,12 @@ enum FurnitureClassifier {
         "categories", "category", "kicker", "eyebrow", "headline", "title", "subtitle", "photo", "image", "img",
         "figure", "gallery", "video", "player", "icon", "icons", "logo", "more", "next", "prev", "previous", "sr",
         "visually", "subscribers", "info", "details", "tools", "actions", "utility", "utils",
+    ]
+
+    private static let paragraphWeakTokens: Set<String> = [
+        "byline", "bylines", "author", "authors", "dateline", "timestamp", "date", "published", "caption", "credit",
+        "credits", "tags", "tagged", "keywords", "categories", "category", "meta", "metadata", "sr", "visually",
+        "hidden", "hide", "print",
     ]
 
     private static let furnitureBigrams: Set<String> = [

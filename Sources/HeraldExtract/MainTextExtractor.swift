@@ -152,13 +152,16 @@ struct MainTextExtractor {
             var classAndID = tree.attribute("class", i) ?? ""
             if let id = tree.attribute("id", i) { classAndID += " " + id }
             let role = tree.attribute("role", i)
-            switch FurnitureClassifier.verdict(classAndID: classAndID, role: role) {
+            switch FurnitureClassifier.verdict(classAndID: classAndID, role: role, isParagraph: tag == .p) {
             case .strongFurniture:
                 if tag != .article && tag != .main || share < 0.5 { dropped[i] = true }
             case .furniture:
                 if tag != .article && tag != .main && share < 0.4 { dropped[i] = true }
             case .weakFurniture:
-                if tag != .article && tag != .main && (textLength[i] < 250 || linkShare > 0.5) { dropped[i] = true }
+                // Weak words on links and inline formatting describe the link ("player-link"), not furniture.
+                if !tag.isPhrasing && tag != .article && tag != .main && (textLength[i] < 250 || linkShare > 0.5) {
+                    dropped[i] = true
+                }
             case .content, .neutral:
                 break
             }
@@ -181,6 +184,7 @@ struct MainTextExtractor {
         var blocks: [TextBlock] = []
         var buffer = ""
         var bufferLinkLength = 0
+        var bufferLinkCount = 0
         var bufferOwner = -1
         var bufferPosition = -1
         var openBlocks: [(index: Int, end: Int)] = [(0, tree.count)]
@@ -190,6 +194,7 @@ struct MainTextExtractor {
             defer {
                 buffer = ""
                 bufferLinkLength = 0
+                bufferLinkCount = 0
                 bufferOwner = -1
             }
             guard bufferOwner >= 0 else { return }
@@ -198,8 +203,8 @@ struct MainTextExtractor {
             let length = text.unicodeScalars.count
             blocks.append(
                 TextBlock(
-                    text: text, length: length, linkLength: min(bufferLinkLength, length), owner: bufferOwner,
-                    tag: tree.tags[bufferOwner], position: bufferPosition))
+                    text: text, length: length, linkLength: min(bufferLinkLength, length), linkCount: bufferLinkCount,
+                    owner: bufferOwner, tag: tree.tags[bufferOwner], position: bufferPosition))
         }
 
         var i = 1
@@ -234,6 +239,7 @@ struct MainTextExtractor {
                 openBlocks.append((i, Int(tree.ends[i])))
             } else if tag == .a, i >= linkEnd {
                 linkEnd = Int(tree.ends[i])
+                if textLength[i] > 0 { bufferLinkCount += 1 }
             }
             i += 1
         }
@@ -248,13 +254,19 @@ struct MainTextExtractor {
         guard !blocks.isEmpty else { return [] }
         if let hinted = selectByHint(blocks) { return hinted }
 
+        var hasBlockChild = [Bool](repeating: false, count: tree.count)
+        for i in 1..<tree.count where tree.isElement[i] && !dropped[i] && (tree.tags[i].isBlock || tree.tags[i] == .br) {
+            let parent = Int(tree.parents[i])
+            if parent >= 0 { hasBlockChild[parent] = true }
+        }
         var score = [Double](repeating: 0, count: tree.count)
         var scored = [Bool](repeating: false, count: tree.count)
         var candidates: [Int] = []
         for block in blocks where block.length >= 25 && !block.tag.isHeading {
             var value = 1 + Double(block.commaCount) + Double(min(block.length / 100, 3))
             value *= 1 - min(block.linkDensity, 1)
-            var node = block.tag.isParagraphLike ? Int(tree.parents[block.owner]) : block.owner
+            let paragraphLike = block.tag.isParagraphLike || !hasBlockChild[block.owner]
+            var node = paragraphLike ? Int(tree.parents[block.owner]) : block.owner
             var level = 0
             while node > 0 && level < 5 {
                 if !scored[node] {
@@ -290,6 +302,20 @@ struct MainTextExtractor {
             }
         }
         guard best > 0 else { return blocks }
+        // Several near-equal candidates (paragraphs in their own <div>s): their common ancestor is the article.
+        let close = candidates.filter { $0 != best && score[$0] >= bestScore * 0.75 && !tree.contains($0, best) }
+        if close.count >= 3 {
+            var node = Int(tree.parents[best])
+            while node > 0 && tree.tags[node] != .body {
+                let inside = close.filter { tree.contains(node, $0) }.count
+                if inside >= 3 {
+                    best = node
+                    bestScore = max(score[node], bestScore)
+                    break
+                }
+                node = Int(tree.parents[node])
+            }
+        }
         if tracing {
             let ranked = candidates.sorted { score[$0] > score[$1] }.prefix(5)
             trace += ranked.map { "candidate \(describe($0)) score=\(score[$0]) kept=\(kept[$0])" }
@@ -420,8 +446,8 @@ struct MainTextExtractor {
             let density = block.linkDensity
             if density > (block.length > 200 ? 0.65 : 0.5) {
                 // Lists of links go; one linked line inside running text stays.
-                if block.tag == .li || block.tag.isHeading || linkHeavy(i - 1) || linkHeavy(i + 1) || density > 0.95
-                    && block.length < 40
+                if block.tag == .li || block.tag.isHeading || linkHeavy(i - 1) || linkHeavy(i + 1)
+                    || block.linkCount >= 3 || density > 0.95 && block.length < 40
                 {
                     continue
                 }

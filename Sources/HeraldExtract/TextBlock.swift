@@ -6,6 +6,8 @@ struct TextBlock {
     var length: Int
     /// Scalars inside links.
     var linkLength: Int
+    /// Number of links in the block.
+    var linkCount: Int
     /// Index of the innermost block element holding the text.
     var owner: Int
     /// Tag of `owner`.
