@@ -62,7 +62,9 @@ struct JSONLDArticle: Equatable {
         result.url = text(node["url"]) ?? url(node["mainEntityOfPage"])
         result.description = text(node["description"])
         result.image = url(node["image"]) ?? url(node["thumbnailUrl"])
-        if let body = text(node["articleBody"]) ?? text(node["text"]), body.count > 40 { result.articleBody = body }
+        if let body = bodyText(node["articleBody"]) ?? bodyText(node["text"]), body.count > 40 {
+            result.articleBody = body
+        }
         return result
     }
 
@@ -101,6 +103,38 @@ struct JSONLDArticle: Equatable {
         guard let raw else { return nil }
         let cleaned = TextNormalizer.normalize(HTMLEntities.decode(raw))
         return cleaned.isEmpty ? nil : cleaned
+    }
+
+    /// The article body with its line breaks kept; markup that some sites leave in it becomes line breaks.
+    static func bodyText(_ value: JSONValue?) -> String? {
+        guard let raw = value?.stringValue ?? value?.arrayValue.first?.stringValue else { return nil }
+        let plain = raw.contains("<") ? stripTags(raw) : raw
+        let lines = HTMLEntities.decode(plain).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            .map { TextNormalizer.normalize(String($0)) }.filter { !$0.isEmpty }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+    }
+
+    /// Drops tags; block-level tags (p, br, div, li, headings) become line breaks.
+    static func stripTags(_ html: String) -> String {
+        var out = ""
+        var i = html.startIndex
+        while i < html.endIndex {
+            let ch = html[i]
+            guard ch == "<", let close = html[i...].firstIndex(of: ">") else {
+                out.append(ch)
+                i = html.index(after: i)
+                continue
+            }
+            let inner = html[html.index(after: i)..<close].lowercased()
+            let name = inner.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }
+            if ["p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "tr"]
+                .contains(String(name))
+            {
+                out.append("\n")
+            }
+            i = html.index(after: close)
+        }
+        return out
     }
 
     private static func url(_ value: JSONValue?) -> String? {

@@ -158,12 +158,24 @@ struct MetadataExtractor {
                 let tokens = FurnitureClassifier.tokenize(cls)
                 isByline = tokens.contains("byline") || tokens.contains("author") && !tokens.contains("bio")
             }
-            guard isByline else { continue }
+            guard isByline, !isInsideCommentsOrForm(i) else { continue }
             let text = tree.collapsedText(i)
             if text.isEmpty || text.count > 80 { continue }
             return text
         }
         return nil
+    }
+
+    private static let credentials: Set<String> = [
+        "phd", "ph.d", "md", "ms", "msc", "rd", "rdn", "mba", "rn", "cpt", "ma", "ba", "bsc", "jr", "dr", "cscs",
+    ]
+
+    /// "TOM KRISHER" → "Tom Krisher".
+    static func titleCased(_ name: String) -> String {
+        name.split(separator: " ").map { word in
+            guard let first = word.first else { return String(word) }
+            return String(first).uppercased() + word.dropFirst().lowercased()
+        }.joined(separator: " ")
     }
 
     private static let roleWords: Set<String> = [
@@ -178,6 +190,21 @@ struct MetadataExtractor {
         return String(parts[1]).trimmingScalars(" ") + " " + String(parts[0]).trimmingScalars(" ")
     }
 
+    private func isInsideCommentsOrForm(_ i: Int) -> Bool {
+        var p = i
+        while p > 0 {
+            if tree.tags[p] == .form || tree.tags[p] == .footer || tree.tags[p] == .aside { return true }
+            if let cls = tree.attribute("class", p) ?? tree.attribute("id", p) {
+                let tokens = FurnitureClassifier.tokenize(cls)
+                if tokens.contains(where: { $0.hasPrefix("comment") || $0 == "respond" || $0 == "reply" }) {
+                    return true
+                }
+            }
+            p = Int(tree.parents[p])
+        }
+        return false
+    }
+
     static func looksLikeURL(_ value: String) -> Bool {
         value.hasPrefix("http://") || value.hasPrefix("https://") || value.hasPrefix("//") || value.hasPrefix("www.")
     }
@@ -189,7 +216,7 @@ struct MetadataExtractor {
         var seen = Set<String>()
         for value in raw {
             var text = TextNormalizer.normalize(value)
-            for prefix in ["by ", "by: ", "written by ", "words by ", "story by ", "reported by "]
+            for prefix in ["by ", "by: ", "written by ", "words by ", "story by ", "reported by ", "posted by ", "von "]
             where text.lowercased().hasPrefix(prefix) {
                 text = String(text.dropFirst(prefix.count))
             }
@@ -200,9 +227,14 @@ struct MetadataExtractor {
                 }
             }
             for part in parts {
-                let name = part.trimmingScalars(" .,:;|-–—@")
+                var name = part.trimmingScalars(" .,:;|-–—@")
                 let key = MainTextExtractor.comparable(name)
                 if name.isEmpty || key.count > 60 || excluded.contains(key) || seen.contains(key) { continue }
+                // Outlet names next to the person ("CNN Business" on a CNN page) and credentials ("MS", "RD").
+                if excluded.contains(where: { $0.count >= 3 && (key.contains($0) || $0.contains(key)) }) { continue }
+                if credentials.contains(key) || name.contains("(") || key.contains("admin") { continue }
+                if name.count <= 4 && name.uppercased() == name { continue }
+                if MainTextExtractor.isMostlyUppercase(name) { name = titleCased(name) }
                 if looksLikeURL(name) || name.contains("@") { continue }
                 if key.hasPrefix("by ") || key.hasPrefix("for ") || key.contains(".com") { continue }
                 // Dates, times and job titles that bylines mix in ("AP Auto Writer", "November 19").

@@ -47,6 +47,18 @@ import Testing
         #expect(try #require(JSONLDArticle.read([script])).authors == ["Ola Berg"])
     }
 
+    @Test func articleBodyKeepsLinesAndDropsMarkup() throws {
+        let script = #"""
+            {"@type":"NewsArticle","headline":"H",
+             "articleBody":"<p class=\"lead\">First line of the story, long enough.</p><p>Second &amp; last line.</p>"}
+            """#
+        let article = try #require(JSONLDArticle.read([script]))
+        #expect(article.articleBody == "First line of the story, long enough.\nSecond & last line.")
+        let plain = #"{"@type":"Article","articleBody":"One paragraph here.\n\nAnother paragraph follows it."}"#
+        let body = try #require(JSONLDArticle.read([plain])).articleBody
+        #expect(body == "One paragraph here.\nAnother paragraph follows it.")
+    }
+
     @Test func noArticleNodes() {
         #expect(JSONLDArticle.read([#"{"@type":"Organization","name":"X"}"#]) == nil)
         #expect(JSONLDArticle.read(["not json at all"]) == nil)

@@ -185,5 +185,11 @@ import Testing
                 == ["Ann Lee", "Bo Chan"])
         #expect(MetadataExtractor.splitAuthors(["Metro Daily"], exclude: ["Metro Daily"]) == [])
         #expect(MetadataExtractor.splitAuthors(["https://x.example/a"], exclude: []) == [])
+        #expect(MetadataExtractor.splitAuthors(["Rachael Link, MS, RD"], exclude: []) == ["Rachael Link"])
+        #expect(MetadataExtractor.splitAuthors(["TOM KRISHER, AP Auto Writer"], exclude: []) == ["Tom Krisher"])
+        #expect(MetadataExtractor.splitAuthors(["Jill Disis, CNN Business"], exclude: ["CNN"]) == ["Jill Disis"])
+        #expect(MetadataExtractor.splitAuthors(["Posted by Vortex"], exclude: []) == ["Vortex"])
+        #expect(
+            MetadataExtractor.splitAuthors(["Associated Press November 19, 2019, 9:02 AM"], exclude: []) == [])
     }
 }
