@@ -200,7 +200,7 @@ struct MainTextExtractor {
             guard bufferOwner >= 0 else { return }
             let text = TextNormalizer.normalize(buffer)
             if text.isEmpty { return }
-            let length = text.unicodeScalars.count
+            let length = MainTextExtractor.visibleLength(text)
             blocks.append(
                 TextBlock(
                     text: text, length: length, linkLength: min(bufferLinkLength, length), linkCount: bufferLinkCount,
@@ -429,7 +429,7 @@ struct MainTextExtractor {
             if seen.contains(key) { repeated[i] = true } else { seen.insert(key) }
         }
         func linkHeavy(_ i: Int) -> Bool {
-            i >= 0 && i < blocks.count && blocks[i].linkDensity > 0.5
+            i >= 0 && i < blocks.count && blocks[i].linkDensity > 0.65
         }
         /// Short repeated lines ("Eat every 2-3 hours") stay unless they sit among repeated long paragraphs.
         func nearestLongIsRepeated(_ i: Int) -> Bool {
@@ -446,8 +446,9 @@ struct MainTextExtractor {
             let density = block.linkDensity
             if density > (block.length > 200 ? 0.65 : 0.5) {
                 // Lists of links go; one linked line inside running text stays.
-                if block.tag == .li || block.tag.isHeading || linkHeavy(i - 1) || linkHeavy(i + 1)
-                    || block.linkCount >= 3 || density > 0.95 && block.length < 40
+                let veryDense = density > 0.8
+                if block.tag.isHeading || block.linkCount >= 3 || block.tag == .li && block.length < 100
+                    || veryDense && (block.tag == .li || linkHeavy(i - 1) || linkHeavy(i + 1) || block.length < 40)
                 {
                     continue
                 }

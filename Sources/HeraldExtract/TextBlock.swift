@@ -2,9 +2,9 @@
 struct TextBlock {
     /// Whitespace-collapsed text.
     var text: String
-    /// Length in Unicode scalars.
+    /// Length in non-space Unicode scalars.
     var length: Int
-    /// Scalars inside links.
+    /// Non-space scalars inside links.
     var linkLength: Int
     /// Number of links in the block.
     var linkCount: Int
