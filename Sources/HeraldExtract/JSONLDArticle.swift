@@ -86,7 +86,9 @@ struct JSONLDArticle: Equatable {
     private static func typeNames(_ node: [String: JSONValue]) -> [String] {
         (node["@type"]?.arrayValue ?? []).compactMap { $0.stringValue?.lowercased() }.map {
             // "schema:NewsArticle", "http://schema.org/NewsArticle"
-            if let slash = $0.lastIndex(where: { $0 == "/" || $0 == ":" }) { return String($0[$0.index(after: slash)...]) }
+            if let slash = $0.lastIndex(where: { $0 == "/" || $0 == ":" }) {
+                return String($0[$0.index(after: slash)...])
+            }
             return $0
         }
     }

@@ -255,7 +255,8 @@ struct MainTextExtractor {
         if let hinted = selectByHint(blocks) { return hinted }
 
         var hasBlockChild = [Bool](repeating: false, count: tree.count)
-        for i in 1..<tree.count where tree.isElement[i] && !dropped[i] && (tree.tags[i].isBlock || tree.tags[i] == .br) {
+        for i in 1..<tree.count
+        where tree.isElement[i] && !dropped[i] && (tree.tags[i].isBlock || tree.tags[i] == .br) {
             let parent = Int(tree.parents[i])
             if parent >= 0 { hasBlockChild[parent] = true }
         }

@@ -122,7 +122,8 @@ import Testing
     }
 
     @Test func urlPathDate() {
-        let article = extract(page(head: "<title>x</title>"), url: "https://news.example/world/2025/12/04/summit-opens/")
+        let url = "https://news.example/world/2025/12/04/summit-opens/"
+        let article = extract(page(head: "<title>x</title>"), url: url)
         #expect(article.published == "2025-12-04")
         #expect(article.sources["published"] == "url")
         let compact = extract(page(head: "<title>x</title>"), url: "https://news.example/a/20240229/leap")
@@ -169,7 +170,8 @@ import Testing
         let article = extract(
             page(
                 head: """
-                    <link rel="canonical" href="/rail/early-trains"><meta property="og:url" content="https://other.example/">
+                    <link rel="canonical" href="/rail/early-trains">
+                    <meta property="og:url" content="https://other.example/">
                     <meta http-equiv="content-language" content="de">
                     """, htmlAttributes: " lang=\"fr-CA\""),
             url: "https://metro.example/rail/early-trains?utm_source=feed")

@@ -54,7 +54,8 @@ import Testing
         }
         let f = furnitureLines
         return """
-            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>\(escape(seed.title)) | Example News</title>
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+            <title>\(escape(seed.title)) | Example News</title>
             <meta property="og:site_name" content="Example News"></head><body>
             <header class="site-header"><nav class="menu"><a href="/">Home</a> <a href="/india">India</a>
             <a href="/world">World</a> <a href="/business">Business</a></nav></header>
