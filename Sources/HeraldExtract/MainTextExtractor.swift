@@ -14,7 +14,7 @@ struct MainTextExtractor {
 
     /// Per node: excluded from the text.
     private(set) var dropped: [Bool] = []
-    /// Per node: text length (scalars, after hard drops) and link text length.
+    /// Per node: visible text length (after hard drops) and the part of it inside links.
     private var textLength: [Int] = []
     private var linkLength: [Int] = []
 
@@ -50,6 +50,7 @@ struct MainTextExtractor {
         return texts
     }
 
+    /// Splits a plain-text body into normalised, non-empty paragraphs at line breaks.
     static func split(_ body: String) -> [String] {
         var out: [String] = []
         for line in body.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
@@ -244,7 +245,6 @@ struct MainTextExtractor {
             i += 1
         }
         flush()
-        // Link length was counted with whitespace; recount in scalars is close enough: cap by length.
         return blocks
     }
 
@@ -322,7 +322,7 @@ struct MainTextExtractor {
             trace += ranked.map { "candidate \(describe($0)) score=\(score[$0]) kept=\(kept[$0])" }
         }
 
-        // Climb while the parent holds clearly more good text than the best node (article split over siblings).
+        // Siblings of the best node that score well or are plain paragraphs belong to the article too.
         var roots = [best]
         let parent = Int(tree.parents[best])
         if parent > 0 {
