@@ -42,18 +42,24 @@ struct MetadataExtractor {
 
     // MARK: - Title and site
 
+    /// The JSON-LD WebSite's name, then og:site_name, then the JSON-LD publisher (for syndicated stories that is
+    /// the original outlet, so it comes after the page's own og:site_name), then other meta tags.
     mutating func siteName() -> String? {
-        if let found = first(["og:site_name", "application-name", "al:ios:app_name", "twitter:site"]) {
-            var value = found.value
-            if found.key == "twitter:site" {
-                value = String(value.drop { $0 == "@" })
-            }
-            sources["site_name"] = "meta:" + found.key
-            return value
-        }
-        if let name = jsonLD?.publisher ?? jsonLD?.siteName {
+        if let name = jsonLD?.siteName {
             sources["site_name"] = "json-ld"
             return name
+        }
+        if let value = meta["og:site_name"]?.first {
+            sources["site_name"] = "meta:og:site_name"
+            return String(value.drop { $0 == "@" })
+        }
+        if let name = jsonLD?.publisher {
+            sources["site_name"] = "json-ld"
+            return name
+        }
+        if let found = first(["application-name", "al:ios:app_name", "twitter:site"]) {
+            sources["site_name"] = "meta:" + found.key
+            return String(found.value.drop { $0 == "@" })
         }
         return nil
     }
