@@ -1,0 +1,78 @@
+import Foundation
+import HeraldStore
+
+/// The layout of Herald's state directory and typed access to its JSON files.
+///
+/// ```
+/// <state>/herald.lock             exclusive lock held by the process that writes
+/// <state>/control.sock            the running daemon's control socket
+/// <state>/changes.ndjson          the change log (see docs/change-log.md)
+/// <state>/log.json                the change log's epoch
+/// <state>/feeds/<id>.json         FeedState
+/// <state>/articles/ab/<hash>.json ArticleRecord, content-addressed
+/// ```
+/// Every write goes through `AtomicFile` (temp file, fsync, rename, fsync of the directory).
+public struct StateStore: Sendable {
+    /// The state directory (absolute).
+    public let directory: String
+
+    /// A store rooted at `directory`.
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// Path of the control socket of a daemon running on this state.
+    public var controlSocketPath: String { directory + "/control.sock" }
+
+    /// Path of the change log.
+    public var changeLogPath: String { directory + "/changes.ndjson" }
+
+    func feedPath(_ id: String) -> String { directory + "/feeds/" + id + ".json" }
+
+    /// Path of an article file, relative to the state directory.
+    public static func articleRelativePath(hash: String) -> String {
+        "articles/" + String(hash.prefix(2)) + "/" + hash + ".json"
+    }
+
+    func articlePath(hash: String) -> String { directory + "/" + Self.articleRelativePath(hash: hash) }
+
+    /// Creates the directory tree.
+    public func prepare() throws {
+        for sub in ["", "/feeds", "/articles"] {
+            try FileManager.default.createDirectory(atPath: directory + sub, withIntermediateDirectories: true)
+        }
+    }
+
+    /// Reads a feed's state; nil when the feed was never polled.
+    public func loadFeed(_ id: String) throws -> FeedState? {
+        guard let bytes = try AtomicFile.read(feedPath(id)) else { return nil }
+        return try StateJSON.decode(FeedState.self, from: bytes)
+    }
+
+    /// Reads every feed state in the directory.
+    public func loadAllFeeds() throws -> [FeedState] {
+        let dir = directory + "/feeds"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return try names.filter { $0.hasSuffix(".json") }.sorted().compactMap { name in
+            try loadFeed(String(name.dropLast(5)))
+        }
+    }
+
+    func saveFeed(_ state: FeedState) throws {
+        try AtomicFile.write(StateJSON.encode(state), to: feedPath(state.id))
+    }
+
+    /// Reads the article stored under `hash`, nil when there is none.
+    public func loadArticle(hash: String) throws -> ArticleRecord? {
+        guard let bytes = try AtomicFile.read(articlePath(hash: hash)) else { return nil }
+        return try StateJSON.decode(ArticleRecord.self, from: bytes)
+    }
+
+    func articleExists(hash: String) -> Bool {
+        FileManager.default.fileExists(atPath: articlePath(hash: hash))
+    }
+
+    func saveArticle(_ record: ArticleRecord) throws {
+        try AtomicFile.write(StateJSON.encode(record), to: articlePath(hash: record.contentHash))
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import HeraldHTML
+
+/// Turns RSS, RDF, Atom and JSON Feed documents into `Feed` values.
+public enum FeedParser {
+    /// Parses a feed document.
+    ///
+    /// XML is read with `MarkupParser.parseXML` (no DTDs, no external or custom entities, no network), honouring
+    /// the XML declaration and byte-order marks; a document that needed recovery still parses and gets a warning.
+    /// JSON Feed is read as UTF-8 (a BOM is skipped).
+    ///
+    /// Entry keys follow the rule documented on `FeedEntry.key` (guid, else link, else a hash; see `EntryKey`).
+    ///
+    /// When the document has more than `maxEntries` entries, the newest ones are kept, by `published` (else
+    /// `updated`); entries without either date rank after every dated entry, earlier ones in the document first.
+    /// The kept entries stay in document order, and a warning gives the number dropped.
+    ///
+    /// - Parameters:
+    ///   - bytes: the raw document.
+    ///   - url: where it came from; the base for relative links (after `xml:base`), else the feed's own link is.
+    ///   - contentType: the HTTP `Content-Type`, if any (used only to word errors about HTML pages).
+    ///   - maxEntries: the most entries to keep.
+    /// - Throws: `FeedParseError` when the body is empty, not a feed, or unreadable.
+    public static func parse(
+        _ bytes: [UInt8], url: String?, contentType: String? = nil, maxEntries: Int = 1000
+    ) throws(FeedParseError) -> Feed {
+        var feed: Feed
+        switch sniff(bytes) {
+        case .empty:
+            throw FeedParseError(.empty, "the document is empty")
+        case .json(let start):
+            feed = try JSONFeedReader.read(bytes[start...], url: url)
+        case .xml:
+            feed = try parseXMLFeed(bytes, url: url, contentType: contentType)
+        case .other(let what):
+            if let type = contentType?.lowercased(), type.contains("html") {
+                throw FeedParseError(.notAFeed, "not a feed: the server sent \(type) and the body is \(what)")
+            }
+            throw FeedParseError(.notAFeed, "not a feed: the document is neither XML nor JSON (\(what))")
+        }
+        finish(&feed, maxEntries: maxEntries)
+        return feed
+    }
+
+    enum Sniffed: Equatable {
+        case empty
+        case json(start: Int)
+        case xml
+        case other(String)
+    }
+
+    /// Looks at the first significant bytes: UTF-16/32 BOMs or NUL patterns mean XML; `{`/`[` JSON; `<` XML.
+    static func sniff(_ bytes: [UInt8]) -> Sniffed {
+        if bytes.count >= 2, (bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE) {
+            return .xml
+        }
+        if bytes.count >= 4, bytes[0] == 0 || bytes[1] == 0 { return .xml }
+        var i = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D {
+            i += 1
+        }
+        guard i < bytes.count else { return .empty }
+        switch bytes[i] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["): return .json(start: i)
+        case UInt8(ascii: "<"): return .xml
+        case 0x4C where bytes.count >= i + 4 && bytes[i + 1] == 0x6F && bytes[i + 2] == 0xA7 && bytes[i + 3] == 0x94:
+            return .xml  // "<?xm" in EBCDIC
+        default:
+            let head = String(decoding: bytes[i..<min(bytes.count, i + 24)], as: UTF8.self)
+            let printable = head.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && $0.value != 0xFFFD }
+            let shown = String(String.UnicodeScalarView(printable))
+            return .other(shown.isEmpty ? "binary data" : "it starts with \"\(shown)\"")
+        }
+    }
+
+    /// Whether the first bytes look like an HTML page (doctype html or an <html> tag near the start).
+    static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
+        let head = String(decoding: bytes.prefix(1024), as: UTF8.self).lowercased()
+        return head.contains("<!doctype html") || head.contains("<html")
+    }
+
+    static func parseXMLFeed(_ bytes: [UInt8], url: String?, contentType: String?) throws(FeedParseError) -> Feed {
+        var input = bytes
+        var warnings: [String] = []
+        if XMLRepair.isUTF8Document(input), let (repaired, fixed) = XMLRepair.repairInvalidUTF8(input) {
+            input = repaired
+            warnings.append("the document is not valid UTF-8: read \(fixed) stray bytes as windows-1252")
+        }
+        if let rewritten = XMLRepair.rewriteHTMLEntities(input) {
+            input = rewritten
+            warnings.append("the document uses HTML entities that XML does not define; they were decoded")
+        }
+        var doc: MarkupDocument
+        do {
+            doc = try MarkupParser.parseXML(input)
+        } catch {
+            if looksLikeHTML(bytes) {
+                throw FeedParseError(.notAFeed, "not a feed: the document is an HTML page")
+            }
+            let lower = error.message.lowercased()
+            // An encoding name the converter does not know: read the bytes as UTF-8 (repairing stray bytes).
+            if lower.contains("unsupported encoding"), var retry = XMLRepair.removingDeclaredEncoding(input) {
+                if let (repaired, _) = XMLRepair.repairInvalidUTF8(retry) { retry = repaired }
+                if let rewritten = XMLRepair.rewriteHTMLEntities(retry) { retry = rewritten }
+                if let second = try? MarkupParser.parseXML(retry) {
+                    doc = second
+                    warnings.append("the declared encoding is not supported (\(error.message)); read the document as UTF-8")
+                    return try finishXML(doc, url: url, warnings: warnings)
+                }
+            }
+            if lower.contains("encoding") || lower.contains("utf-8") || lower.contains("char") && lower.contains("range")
+            {
+                throw FeedParseError(.invalidEncoding, "the document's bytes do not match its encoding: \(error.message)")
+            }
+            throw FeedParseError(.malformed, "the document is not well-formed XML and nothing could be recovered: "
+                + error.message)
+        }
+        return try finishXML(doc, url: url, warnings: warnings)
+    }
+
+    static func finishXML(_ doc: MarkupDocument, url: String?, warnings: [String]) throws(FeedParseError) -> Feed {
+        var feed = try XMLFeedReader.read(doc, url: url)
+        if let first = doc.errors.first {
+            let more = doc.errors.count > 1 ? " (and \(doc.errors.count - 1) more errors)" : ""
+            let text = first.trimmingCharacters(in: .whitespacesAndNewlines)
+            feed.warnings.insert("document was not well-formed: \(text)\(more)", at: 0)
+        }
+        feed.warnings.insert(contentsOf: warnings, at: 0)
+        return feed
+    }
+
+    /// Fills in what is common to every format: fallback link resolution, entry keys, the entry limit.
+    static func finish(_ feed: inout Feed, maxEntries: Int) {
+        // Links still relative after xml:base and the document URL: resolve against the feed's own link.
+        if let base = feed.link, FeedURL.isAbsoluteWithHost(base) {
+            for i in feed.entries.indices {
+                if let l = feed.entries[i].link, !FeedURL.hasScheme(l) {
+                    feed.entries[i].link = FeedURL.resolve(l, against: base)
+                }
+                for j in feed.entries[i].enclosures.indices where !FeedURL.hasScheme(feed.entries[i].enclosures[j].url) {
+                    feed.entries[i].enclosures[j].url = FeedURL.resolve(feed.entries[i].enclosures[j].url, against: base)
+                }
+            }
+        }
+        EntryKey.assign(&feed.entries)
+        let limit = max(0, maxEntries)
+        if feed.entries.count > limit {
+            let dropped = feed.entries.count - limit
+            let ranked = feed.entries.indices.sorted { a, b in
+                let da = feed.entries[a].published ?? feed.entries[a].updated
+                let db = feed.entries[b].published ?? feed.entries[b].updated
+                switch (da, db) {
+                case let (x?, y?): return x != y ? x > y : a < b
+                case (.some, nil): return true
+                case (nil, .some): return false
+                case (nil, nil): return a < b
+                }
+            }
+            let keep = Set(ranked.prefix(limit))
+            feed.entries = feed.entries.indices.filter { keep.contains($0) }.map { feed.entries[$0] }
+            feed.warnings.append("dropped \(dropped) entries beyond the limit of \(limit)")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// Why a fetch failed. HTTP error statuses (4xx, 5xx) are not errors: they arrive as a ``FetchResponse``.
+public struct FetchError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure.
+    public enum Code: String, Sendable {
+        /// The URL could not be parsed.
+        case invalidURL
+        /// The URL (or a redirect target) uses a scheme that is not allowed.
+        case schemeNotAllowed
+        /// The host resolved to an address the request's ``AddressPolicy`` refuses.
+        case addressNotAllowed
+        /// The host name could not be resolved.
+        case dns
+        /// No connection could be made.
+        case connect
+        /// The TLS handshake or certificate check failed.
+        case tls
+        /// The connect timeout or total timeout passed.
+        case timeout
+        /// The decoded body exceeded ``FetchConfiguration/maxBodyBytes``.
+        case tooLarge
+        /// More redirects than ``FetchConfiguration/maxRedirects``.
+        case tooManyRedirects
+        /// The transfer failed after connecting (reset, truncated or malformed response, unreadable file).
+        case network
+        /// The fetch was cancelled, or the fetcher shut down.
+        case cancelled
+        /// libcurl could not be set up; this is a bug or resource exhaustion.
+        case internalError
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// What went wrong, for a person.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `code: message`.
+    public var description: String { "\(code.rawValue): \(message)" }
+}
