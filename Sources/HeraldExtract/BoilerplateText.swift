@@ -5,6 +5,10 @@ enum BoilerplateText {
         let length = lower.unicodeScalars.count
         if length < 400 {
             for prefix in prefixes where lower.hasPrefix(prefix) { return true }
+            for phrase in longPhrases where lower.contains(phrase) { return true }
+        }
+        if length < 100 {
+            for prefix in shortLinePrefixes where lower.hasPrefix(prefix) { return true }
         }
         if length < 200 {
             for phrase in phrases where lower.contains(phrase) { return true }
@@ -31,9 +35,19 @@ enum BoilerplateText {
         "this article was originally published", "for more news", "catch all the", "stay updated",
         "we use cookies", "this website uses cookies", "by continuing to", "accept cookies", "filed under",
         "see more:", "also:", "related coverage", "have a tip?", "tell us what you think", "citation:",
+    ]
+
+    /// Prefixes of short lines only: captions, credits and date lines ("Updated at 1:23 p.m.").
+    private static let shortLinePrefixes: [String] = [
         "photo:", "photos:", "image:", "picture:", "pictured:", "photograph:", "credit:", "image credit",
         "photo credit", "reading time", "tempo de leitura", "updated at", "updated on", "last updated",
         "published on", "posted on", "posted in", "tags:", "topics:", "source:",
+    ]
+
+    /// Legal and subscription wording recognised in paragraphs of any modest length.
+    private static let longPhrases: [String] = [
+        "all rights reserved", "subject to copyright", "no part may be reproduced", "without written permission",
+        "for as little as", "use the code",
     ]
 
     private static let phrases: [String] = [

@@ -160,7 +160,10 @@ struct MainTextExtractor {
                 if tag != .article && tag != .main && share < 0.4 { dropped[i] = true }
             case .weakFurniture:
                 // Weak words on links and inline formatting describe the link ("player-link"), not furniture.
-                if !tag.isPhrasing && tag != .article && tag != .main && (textLength[i] < 250 || linkShare > 0.5) {
+                // On headings they name the heading's style ("boxout-headline").
+                if !tag.isPhrasing && !tag.isHeading && tag != .article && tag != .main
+                    && (textLength[i] < 250 || linkShare > 0.5)
+                {
                     dropped[i] = true
                 }
             case .content, .neutral:
