@@ -51,8 +51,7 @@ struct JSONLDArticle: Equatable {
         guard let node = best else { return nil }
         var result = JSONLDArticle()
         result.type = typeNames(node).first
-        result.headline = text(node["headline"]) ?? (bestRank < 100 ? text(node["name"]) : nil)
-        if bestRank >= 100 { result.headline = text(node["headline"]) ?? text(node["name"]) }
+        result.headline = text(node["headline"]) ?? text(node["name"])
         result.authors = names(node["author"] ?? node["creator"])
         result.published = text(node["datePublished"]) ?? text(node["dateCreated"]) ?? text(node["uploadDate"])
         result.modified = text(node["dateModified"])
