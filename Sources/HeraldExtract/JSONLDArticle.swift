@@ -49,13 +49,30 @@ struct JSONLDArticle: Equatable {
             }
         }
         guard let node = best else { return nil }
+        // Nodes referenced by "@id" alone (Yoast-style graphs: "author": {"@id": "…#/schema/person/1"}).
+        var byID: [String: [String: JSONValue]] = [:]
+        for candidate in nodes {
+            if let id = candidate["@id"]?.stringValue, byID[id] == nil { byID[id] = candidate }
+        }
+        func resolved(_ value: JSONValue?) -> JSONValue? {
+            guard let value else { return nil }
+            let items = value.arrayValue.map { item -> JSONValue in
+                if case .object(let members) = item, members["name"] == nil, let id = members["@id"]?.stringValue,
+                    let target = byID[id]
+                {
+                    return .object(target)
+                }
+                return item
+            }
+            return .array(items)
+        }
         var result = JSONLDArticle()
         result.type = typeNames(node).first
         result.headline = text(node["headline"]) ?? text(node["name"])
-        result.authors = names(node["author"] ?? node["creator"])
+        result.authors = names(resolved(node["author"] ?? node["creator"]))
         result.published = text(node["datePublished"]) ?? text(node["dateCreated"]) ?? text(node["uploadDate"])
         result.modified = text(node["dateModified"])
-        result.publisher = names(node["publisher"]).first ?? names(node["sourceOrganization"]).first
+        result.publisher = names(resolved(node["publisher"])).first ?? names(node["sourceOrganization"]).first
         result.siteName = siteName
         result.language = text(node["inLanguage"]) ?? node["inLanguage"].flatMap { text($0["name"]) }
         result.url = text(node["url"]) ?? url(node["mainEntityOfPage"])
@@ -73,7 +90,7 @@ struct JSONLDArticle: Equatable {
         case .array(let items):
             for item in items { collect(item, into: &nodes, depth: depth + 1) }
         case .object(let members):
-            if members["@type"] != nil { nodes.append(members) }
+            if members["@type"] != nil || members["@id"] != nil && members["name"] != nil { nodes.append(members) }
             if let graph = members["@graph"] { collect(graph, into: &nodes, depth: depth + 1) }
             // Articles nested as mainEntity of a WebPage.
             if let main = members["mainEntity"], case .object = main { collect(main, into: &nodes, depth: depth + 1) }
