@@ -165,6 +165,14 @@ struct MetadataExtractor {
                 isByline = tokens.contains("byline") || tokens.contains("author") && !tokens.contains("bio")
             }
             guard isByline, !isInsideCommentsOrForm(i) else { continue }
+            // schema.org microdata: the person's name sits in a descendant with itemprop="name".
+            if itemprop == "author" || itemprop == "creator" {
+                for j in (i + 1)..<Int(tree.ends[i])
+                where tree.isElement[j] && tree.attribute("itemprop", j)?.lowercased() == "name" {
+                    let name = TextNormalizer.normalize(tree.attribute("content", j) ?? tree.collapsedText(j))
+                    if !name.isEmpty && name.count <= 80 { return name }
+                }
+            }
             let text = tree.collapsedText(i)
             if text.isEmpty || text.count > 80 { continue }
             return text

@@ -181,6 +181,18 @@ import Testing
         #expect(article.sources["canonical_url"] == "link:canonical")
     }
 
+    @Test func microdataAuthorName() {
+        let body = """
+            <ul class="article-author" itemprop="author" itemscope itemtype="http://schema.org/Person">
+            <li><a href="/writers/ines" rel="author"><img alt="mugshot"></a></li>
+            <li><span itemprop="name">Ines Varga</span> <span>NFL Writer</span> <span>2 min read</span></li></ul>
+            """ + self.body
+        let article = extract(page(head: "<title>x</title>", body: body))
+        #expect(article.authors == ["Ines Varga"])
+        #expect(article.sources["authors"] == "byline")
+        #expect(!article.text.contains("Ines Varga"))
+    }
+
     @Test func authorSplitting() {
         #expect(
             MetadataExtractor.splitAuthors(["By Ann Lee and Bo Chan, Reuters"], exclude: ["Reuters"])
