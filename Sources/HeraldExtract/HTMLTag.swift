@@ -56,6 +56,14 @@ enum HTMLTag: UInt8 {
         }
     }
 
+    /// Rows, cells and row groups of a table.
+    var isTablePart: Bool {
+        switch self {
+        case .tr, .td, .th, .tbody, .thead, .tfoot: return true
+        default: return false
+        }
+    }
+
     /// Inline formatting and links.
     var isPhrasing: Bool {
         switch self {

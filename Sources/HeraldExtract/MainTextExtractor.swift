@@ -17,6 +17,8 @@ struct MainTextExtractor {
     /// Per node: visible text length (after hard drops) and the part of it inside links.
     private var textLength: [Int] = []
     private var linkLength: [Int] = []
+    /// Per node: a table cell holding only inline content; a row of such cells reads as one line.
+    private var inlineCell: [Bool] = []
 
     init(tree: PageTree, title: String?, bodyHint: String?) {
         self.tree = tree
@@ -30,6 +32,7 @@ struct MainTextExtractor {
         markHardDrops()
         measure()
         markFurniture()
+        markInlineCells()
         let blocks = collectBlocks()
         if tracing {
             for (i, flag) in dropped.enumerated() where flag && tree.isElement[i] && textLength[i] > 200 {
@@ -161,7 +164,7 @@ struct MainTextExtractor {
             case .weakFurniture:
                 // Weak words on links and inline formatting describe the link ("player-link"), not furniture.
                 // On headings they name the heading's style ("boxout-headline").
-                if !tag.isPhrasing && !tag.isHeading && tag != .article && tag != .main
+                if !tag.isPhrasing && !tag.isHeading && !tag.isTablePart && tag != .article && tag != .main
                     && (textLength[i] < 250 || linkShare > 0.5)
                 {
                     dropped[i] = true
@@ -170,6 +173,19 @@ struct MainTextExtractor {
                 break
             }
             if !dropped[i], tree.attribute("aria-hidden", i) == "true", textLength[i] < 250 { dropped[i] = true }
+        }
+    }
+
+    private mutating func markInlineCells() {
+        inlineCell = [Bool](repeating: false, count: tree.count)
+        var hasBlock = [Bool](repeating: false, count: tree.count)
+        for i in stride(from: tree.count - 1, through: 1, by: -1) where !dropped[i] {
+            let tag = tree.tags[i]
+            if tag == .td || tag == .th { inlineCell[i] = !hasBlock[i] }
+            if hasBlock[i] || tree.isElement[i] && (tag.isBlock || tag == .br) {
+                let parent = Int(tree.parents[i])
+                if parent >= 0 { hasBlock[parent] = true }
+            }
         }
     }
 
@@ -236,7 +252,9 @@ struct MainTextExtractor {
                 continue
             }
             let tag = tree.tags[i]
-            if tag == .br || tag == .hr {
+            if inlineCell[i] {
+                buffer += " "
+            } else if tag == .br || tag == .hr {
                 flush()
             } else if tag.isBlock {
                 flush()
@@ -259,7 +277,8 @@ struct MainTextExtractor {
 
         var hasBlockChild = [Bool](repeating: false, count: tree.count)
         for i in 1..<tree.count
-        where tree.isElement[i] && !dropped[i] && (tree.tags[i].isBlock || tree.tags[i] == .br) {
+        where tree.isElement[i] && !dropped[i] && !inlineCell[i] && (tree.tags[i].isBlock || tree.tags[i] == .br)
+        {
             let parent = Int(tree.parents[i])
             if parent >= 0 { hasBlockChild[parent] = true }
         }

@@ -70,6 +70,24 @@ import Testing
         #expect(!article.text.contains("Contact"))
     }
 
+    @Test func dataTableRowsReadAsLines() {
+        let html = """
+            <html><body><article>
+            <p>The league published the final standings on Sunday evening after the last race of the season.</p>
+            <table class="standings"><tr class="head"><th>Pos.</th><th>Driver</th><th>Points</th></tr>
+            <tr class="oddrow player-101"><td>1</td><td><a href="/d/1">Ana Ruiz</a></td><td>5040</td></tr>
+            <tr class="evenrow player-102"><td>2</td><td><a href="/d/2">Ben Okoro</a></td><td>5035</td></tr>
+            </table>
+            <p>Ruiz won five races and finished in the top ten in all but three of them, a record for the series.</p>
+            </article></body></html>
+            """
+        let article = ArticleExtractor.extract(ExtractionInput(html: Array(html.utf8)))
+        #expect(paragraphs(article).contains("Pos. Driver Points"))
+        #expect(paragraphs(article).contains("1 Ana Ruiz 5040"))
+        #expect(paragraphs(article).contains("2 Ben Okoro 5035"))
+        #expect(paragraphs(article).count == 5)
+    }
+
     @Test func bodyPrintedTwiceAppearsOnce() throws {
         let article = try extract("body_twice.html")
         let list = paragraphs(article)
