@@ -99,7 +99,7 @@ enum FurnitureClassifier {
         "survey", "feedback", "facebook", "whatsapp", "linkedin", "pinterest", "follow", "cta",
         "readmore", "alsoread", "newsroll", "ticker", "tooltip", "dropdown", "sitemap", "copyright", "disclaimer",
         "interstitial", "button", "btn", "search", "jump", "sronly",
-        "screenreader", "reactions", "rating", "votes",
+        "screenreader", "reactions", "rating", "votes", "pullquote",
     ]
 
     /// Words that mark furniture only on small or link-heavy elements (a big "paywall" or "video" block can hold
@@ -122,7 +122,7 @@ enum FurnitureClassifier {
     private static let furnitureBigrams: Set<String> = [
         "also read", "read also", "read more", "more stories", "you may", "may like", "author bio", "about author",
         "further reading", "see also", "most read", "top stories", "site header", "global header", "page header",
-        "site footer", "sign up", "opt in", "more from", "from around", "around the", "in this", "this story",
+        "site footer", "sign up", "opt in", "pull quote", "more from", "from around", "around the", "in this", "this story",
     ]
 
     private static let furnitureStems: [String] = [

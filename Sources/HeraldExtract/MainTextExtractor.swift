@@ -445,26 +445,35 @@ struct MainTextExtractor {
     private func filter(_ blocks: [TextBlock]) -> [TextBlock] {
         let normalizedTitle = title.map { MainTextExtractor.comparable($0) }
         let keys = blocks.map { MainTextExtractor.comparable($0.text) }
-        // Repeats: a paragraph printed again later (a body printed twice, a pull quote).
-        var seen = Set<String>()
-        var repeated = [Bool](repeating: false, count: blocks.count)
+        // Repeats: text printed again later (a body printed twice, a print or mobile copy). A copy is a run of
+        // blocks repeating an earlier run in the same order; it goes when it is substantial. Lines a page
+        // legitimately repeats here and there ("Eat every 2-3 hours" in a meal plan) stay.
+        var firstIndex: [String: Int] = [:]
+        var original = [Int](repeating: -1, count: blocks.count)
         for (i, key) in keys.enumerated() {
-            if seen.contains(key) { repeated[i] = true } else { seen.insert(key) }
+            if let first = firstIndex[key] { original[i] = first } else { firstIndex[key] = i }
+        }
+        var isCopy = [Bool](repeating: false, count: blocks.count)
+        var runStart = 0
+        while runStart < blocks.count {
+            guard original[runStart] >= 0 else {
+                runStart += 1
+                continue
+            }
+            var runEnd = runStart + 1
+            while runEnd < blocks.count && original[runEnd] >= 0 && original[runEnd] == original[runEnd - 1] + 1 {
+                runEnd += 1
+            }
+            let weight = blocks[runStart..<runEnd].reduce(0) { $0 + $1.length }
+            if weight >= 300 {
+                for k in runStart..<runEnd { isCopy[k] = true }
+            }
+            runStart = runEnd
         }
         func linkHeavy(_ i: Int) -> Bool {
             i >= 0 && i < blocks.count && blocks[i].linkDensity > 0.65
         }
-        /// Short repeated lines ("Eat every 2-3 hours") stay unless they sit among repeated long paragraphs.
-        func nearestLongIsRepeated(_ i: Int) -> Bool {
-            var j = i - 1
-            while j >= 0 && blocks[j].length < 60 { j -= 1 }
-            if j >= 0 && repeated[j] { return true }
-            j = i + 1
-            while j < blocks.count && blocks[j].length < 60 { j += 1 }
-            return j < blocks.count && repeated[j]
-        }
         var out: [TextBlock] = []
-        var emitted = Set<String>()
         for (i, block) in blocks.enumerated() {
             let density = block.linkDensity
             if density > (block.length > 200 ? 0.65 : 0.5) {
@@ -484,8 +493,7 @@ struct MainTextExtractor {
             }
             if block.tag == .h1 && out.isEmpty { continue }
             if BoilerplateText.isBoilerplate(block.text) { continue }
-            if repeated[i] && emitted.contains(keys[i]) && (block.length >= 60 || nearestLongIsRepeated(i)) { continue }
-            emitted.insert(keys[i])
+            if isCopy[i] { continue }
             out.append(block)
         }
         return out

@@ -96,6 +96,38 @@ import Testing
         #expect(article.text.components(separatedBy: "The city library will stay open").count == 2)
     }
 
+    @Test func linesRepeatedAcrossSectionsStay() {
+        let day = """
+            <h3>Breakfast</h3><p>Eat within an hour of waking up</p>
+            <p>Oat porridge with one cup of berries, a spoon of honey and a handful of walnuts, cooked in milk.</p>
+            <h3>Lunch</h3><p>Eat every three hours</p>
+            """
+        let html = "<html><body><article><h2>Monday</h2>" + day
+            + "<p>Lentil soup with carrots and celery, a slice of rye bread and a green salad with olive oil.</p>"
+            + "<h2>Tuesday</h2>" + day
+            + "<p>Grilled fish with potatoes and spinach, a lemon wedge and a glass of water on the side.</p>"
+            + "</article></body></html>"
+        let list = paragraphs(ArticleExtractor.extract(ExtractionInput(html: Array(html.utf8))))
+        #expect(list.filter { $0 == "Eat every three hours" }.count == 2)
+        #expect(list.filter { $0.hasPrefix("Oat porridge") }.count == 2)
+        #expect(list.count == 14)
+    }
+
+    @Test func pullQuoteRepeatingTheTextIsDropped() {
+        let sentence = "We have never seen the river this high in November, and we have lived here forty years."
+        let html = """
+            <html><body><article>
+            <p>Water levels rose again overnight along the lower valley, the environment agency said on Tuesday.</p>
+            <aside class="pull-quote"><p>\(sentence)</p></aside>
+            <div class="pullquote">\(sentence)</div>
+            <p>Residents said: "\(sentence)" Sandbags were handed out at the village hall until late evening.</p>
+            </article></body></html>
+            """
+        let article = ArticleExtractor.extract(ExtractionInput(html: Array(html.utf8)))
+        #expect(article.text.components(separatedBy: sentence).count == 2)
+        #expect(paragraphs(article).count == 2)
+    }
+
     @Test func jsonLDGraphMetadataWins() throws {
         let article = try extract("jsonld_graph.html", url: "https://coastline.example/energy/wind-farm-approved?ref=x")
         #expect(article.title == "Offshore wind farm wins final approval")
