@@ -481,13 +481,15 @@ struct MetadataExtractor {
         return nil
     }
 
-    /// Resolves `href` against the page URL; absolute URLs pass through.
+    /// Resolves `href` against the page URL; absolute URLs pass through; nil for a relative reference without a
+    /// page URL.
     func resolve(_ href: String) -> String? {
         let trimmed = href.trimmingScalars(" ")
         if trimmed.isEmpty { return nil }
         if trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://") { return trimmed }
         guard let base = pageURL.flatMap({ URL(string: $0) }) else {
-            return trimmed.hasPrefix("//") ? "https:" + trimmed : trimmed
+            // Without the page's URL a relative reference cannot be made absolute.
+            return trimmed.hasPrefix("//") ? "https:" + trimmed : nil
         }
         return URL(string: trimmed, relativeTo: base)?.absoluteString ?? trimmed
     }

@@ -179,6 +179,12 @@ import Testing
         #expect(article.sources["language"] == "html:lang")
         #expect(article.canonicalURL == "https://metro.example/rail/early-trains")
         #expect(article.sources["canonical_url"] == "link:canonical")
+        // Without the page URL the relative canonical link cannot be resolved: og:url is used instead.
+        let withoutURL = extract(page(head: """
+            <link rel="canonical" href="/rail/early-trains"><meta property="og:url" content="https://other.example/a">
+            """))
+        #expect(withoutURL.canonicalURL == "https://other.example/a")
+        #expect(withoutURL.sources["canonical_url"] == "meta:og:url")
     }
 
     @Test func microdataAuthorName() {
