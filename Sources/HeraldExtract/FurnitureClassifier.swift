@@ -122,7 +122,7 @@ enum FurnitureClassifier {
     private static let furnitureBigrams: Set<String> = [
         "also read", "read also", "read more", "more stories", "you may", "may like", "author bio", "about author",
         "further reading", "see also", "most read", "top stories", "site header", "global header", "page header",
-        "site footer", "sign up", "opt in", "pull quote", "more from", "from around", "around the", "in this", "this story",
+        "site footer", "sign up", "opt in", "pull quote", "more from", "from around",
     ]
 
     private static let furnitureStems: [String] = [
