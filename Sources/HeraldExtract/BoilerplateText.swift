@@ -35,6 +35,10 @@ enum BoilerplateText {
         "this article was originally published", "for more news", "catch all the", "stay updated",
         "we use cookies", "this website uses cookies", "by continuing to", "accept cookies", "filed under",
         "see more:", "also:", "related coverage", "have a tip?", "tell us what you think", "citation:",
+        // The same teasers in other languages.
+        "lire aussi", "à lire aussi", "a lire aussi", "lee también", "lea también", "leia também", "leia mais",
+        "lesen sie auch", "mehr zum thema", "weiterlesen", "baca juga", "baca juga:", "leggi anche",
+        "यह भी पढ़ें", "ये भी पढ़ें", "इसे भी पढ़ें",
     ]
 
     /// Prefixes of short lines only: captions, credits and date lines ("Updated at 1:23 p.m.").

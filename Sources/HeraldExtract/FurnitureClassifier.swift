@@ -99,7 +99,8 @@ enum FurnitureClassifier {
         "survey", "feedback", "facebook", "whatsapp", "linkedin", "pinterest", "follow", "cta",
         "readmore", "alsoread", "newsroll", "ticker", "tooltip", "dropdown", "sitemap", "copyright", "disclaimer",
         "interstitial", "button", "btn", "search", "jump", "sronly",
-        "screenreader", "reactions", "rating", "votes", "pullquote",
+        "screenreader", "reactions", "rating", "votes", "pullquote", "werbung", "anzeige", "publicidad",
+        "publicite", "reklama",
     ]
 
     /// Words that mark furniture only on small or link-heavy elements (a big "paywall" or "video" block can hold

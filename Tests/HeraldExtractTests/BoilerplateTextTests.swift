@@ -15,6 +15,9 @@ import Testing
         "Story continues below advertisement",
         "Updated at 1:23 p.m.",
         "This slideshow requires JavaScript.",
+        "Lire aussi : la réforme des retraites en cinq questions",
+        "Baca juga: Harga emas naik lagi hari ini",
+        "यह भी पढ़ें: संसद का शीतकालीन सत्र",
     ])
     func recognisesFurnitureWording(_ line: String) {
         #expect(BoilerplateText.isBoilerplate(line))
