@@ -35,7 +35,8 @@ enum FurnitureClassifier {
             if contentTokens.contains(token) { content = true }
             if index + 1 < tokens.count, furnitureBigrams.contains(token + " " + tokens[index + 1]) { furniture = true }
             // Long words glued into one token: "relatedarticles", "sharebuttons", "newslettersignup".
-            if token.count > 7, !furniture {
+            if token.count > 7 {
+                for stem in strongFurnitureStems where token.contains(stem) { return .strongFurniture }
                 for stem in furnitureStems where token.contains(stem) {
                     furniture = true
                     break
@@ -126,10 +127,13 @@ enum FurnitureClassifier {
         "site footer", "sign up", "opt in", "pull quote", "more from", "from around",
     ]
 
+    private static let strongFurnitureStems: [String] = [
+        "comment", "newsletter", "cookie", "outbrain", "taboola", "disqus",
+    ]
+
     private static let furnitureStems: [String] = [
-        "related", "sharing", "share", "social", "newsletter", "subscribe", "comment", "cookie", "sidebar",
-        "breadcrumb", "advert", "sponsor", "promo", "outbrain", "taboola", "recommend", "trending", "popular",
-        "readmore", "alsoread", "footer", "navigation", "navbar", "byline",
+        "related", "sharing", "share", "social", "subscribe", "sidebar", "breadcrumb", "advert", "sponsor", "promo",
+        "recommend", "trending", "popular", "readmore", "alsoread", "footer", "navigation", "navbar", "byline",
     ]
 
     private static let contentTokens: Set<String> = [

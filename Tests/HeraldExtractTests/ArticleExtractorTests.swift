@@ -96,6 +96,21 @@ import Testing
         #expect(article.text.components(separatedBy: "The city library will stay open").count == 2)
     }
 
+    @Test func longCommentThreadLosesToTheArticle() {
+        let comment = "<div class=\"c-body\"><p>I have lived by the river for decades and I can tell you that the "
+            + "barriers were never maintained properly, which everybody in the village has known for years.</p></div>"
+        let html = """
+            <html><body><article><div class="entry-content">
+            <p>The county will rebuild the flood barriers along the east bank before winter, officials said on Monday.</p>
+            <p>Work starts next week and will close the riverside path between the mill and the bridge for three weeks.</p>
+            </div></article>
+            <div class="commentlist">\(String(repeating: comment, count: 12))</div></body></html>
+            """
+        let article = ArticleExtractor.extract(ExtractionInput(html: Array(html.utf8)))
+        #expect(article.text.hasPrefix("The county will rebuild"))
+        #expect(!article.text.contains("lived by the river"))
+    }
+
     @Test func linesRepeatedAcrossSectionsStay() {
         let day = """
             <h3>Breakfast</h3><p>Eat within an hour of waking up</p>

@@ -16,6 +16,7 @@ import Testing
         #expect(FurnitureClassifier.verdict(classAndID: "comments-area", role: nil) == .strongFurniture)
         #expect(FurnitureClassifier.verdict(classAndID: "", role: "navigation") == .furniture)
         #expect(FurnitureClassifier.verdict(classAndID: "relatedstories", role: nil) == .furniture)
+        #expect(FurnitureClassifier.verdict(classAndID: "commentlist", role: nil) == .strongFurniture)
     }
 
     @Test func noFalseHitsInsideWords() {
