@@ -101,8 +101,8 @@ import Testing
             + "barriers were never maintained properly, which everybody in the village has known for years.</p></div>"
         let html = """
             <html><body><article><div class="entry-content">
-            <p>The county will rebuild the flood barriers along the east bank before winter, officials said on Monday.</p>
-            <p>Work starts next week and will close the riverside path between the mill and the bridge for three weeks.</p>
+            <p>The county will rebuild the flood barriers along the east bank before winter, officials said.</p>
+            <p>Work starts next week and will close the riverside path between the mill and the bridge.</p>
             </div></article>
             <div class="commentlist">\(String(repeating: comment, count: 12))</div></body></html>
             """
