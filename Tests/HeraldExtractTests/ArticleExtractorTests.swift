@@ -100,10 +100,10 @@ import Testing
         let comment = "<div class=\"c-body\"><p>I have lived by the river for decades and I can tell you that the "
             + "barriers were never maintained properly, which everybody in the village has known for years.</p></div>"
         let html = """
-            <html><body><article><div class="entry-content">
+            <html><body><div id="story">
             <p>The county will rebuild the flood barriers along the east bank before winter, officials said.</p>
             <p>Work starts next week and will close the riverside path between the mill and the bridge.</p>
-            </div></article>
+            </div>
             <div class="commentlist">\(String(repeating: comment, count: 12))</div></body></html>
             """
         let article = ArticleExtractor.extract(ExtractionInput(html: Array(html.utf8)))
