@@ -264,7 +264,8 @@ struct MetadataExtractor {
 
     // MARK: - Dates
 
-    mutating func published(datelineTexts: [String]) -> String? {
+    /// `datelineTexts` is only evaluated when no structured source has a date.
+    mutating func published(datelineTexts: () -> [String]) -> String? {
         if let value = jsonLD?.published, let date = DateNormalizer.normalize(value) {
             sources["published"] = "json-ld"
             return date
@@ -290,7 +291,7 @@ struct MetadataExtractor {
             sources["published"] = "url"
             return date
         }
-        for text in datelineTexts {
+        for text in datelineTexts() {
             if let parts = DateNormalizer.findDate(in: text) {
                 sources["published"] = "dateline"
                 return parts.rfc3339
@@ -299,7 +300,7 @@ struct MetadataExtractor {
         return nil
     }
 
-    mutating func modified(datelineTexts: [String]) -> String? {
+    mutating func modified(datelineTexts: () -> [String]) -> String? {
         if let value = jsonLD?.modified, let date = DateNormalizer.normalize(value) {
             sources["modified"] = "json-ld"
             return date
@@ -318,7 +319,7 @@ struct MetadataExtractor {
             sources["modified"] = "time"
             return date
         }
-        for text in datelineTexts {
+        for text in datelineTexts() {
             for keyword in ["updated", "modified", "update"] {
                 if let parts = DateNormalizer.findDate(in: text, after: keyword) {
                     sources["modified"] = "dateline"
@@ -397,7 +398,7 @@ struct MetadataExtractor {
     }
 
     /// Text of byline/date elements, which often carry "Published Dec 4, 2025, Updated ...".
-    func datelineCandidates() -> [String] {
+    static func datelineCandidates(in tree: PageTree) -> [String] {
         var out: [String] = []
         for i in 1..<tree.count where tree.isElement[i] && out.count < 8 {
             guard let cls = tree.attribute("class", i) ?? tree.attribute("id", i) else { continue }
