@@ -15,12 +15,13 @@ public enum ArticleExtractor {
         let paragraphs = extractor.paragraphs()
         let text = paragraphs.joined(separator: "\n\n")
 
-        // Byline/date elements and the opening paragraphs, read only when no structured source has a date.
+        // Byline/date elements and the openings of the first paragraphs (where datelines such as
+        // "New Delhi. 05 December 2025." sit), read only when no structured source has a date.
         var datelines: [String]?
         let readDatelines: () -> [String] = {
             if let datelines { return datelines }
-            let texts = MetadataExtractor.datelineCandidates(in: tree) + paragraphs.prefix(3).map {
-                String($0.prefix(300))
+            let texts = MetadataExtractor.datelineCandidates(in: tree) + paragraphs.prefix(6).map {
+                String($0.prefix(80))
             }
             datelines = texts
             return texts

@@ -108,6 +108,13 @@ import Testing
             if let date = DateNormalizer.findDate(in: datelines) {
                 #expect(article.published == date.rfc3339, "\(seed.name): published")
             }
+            // Others open with a dateline paragraph ("New Delhi. 05 December 2025. India and Russia ...").
+            if let opening = seed.lines.first(where: { $0.hasPrefix("New Delhi. ") }),
+                let date = DateNormalizer.findDate(in: String(opening.prefix(40)))
+            {
+                #expect(article.published == date.rfc3339, "\(seed.name): dateline")
+                #expect(article.sources["published"] == "dateline")
+            }
             #expect(article.siteName == "Example News")
         }
     }
