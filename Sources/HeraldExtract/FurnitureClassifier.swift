@@ -100,7 +100,8 @@ enum FurnitureClassifier {
         "survey", "feedback", "facebook", "whatsapp", "linkedin", "pinterest", "follow", "cta",
         "readmore", "alsoread", "newsroll", "ticker", "tooltip", "dropdown", "sitemap", "copyright", "disclaimer",
         "interstitial", "button", "btn", "search", "jump", "sronly",
-        "screenreader", "reactions", "rating", "votes", "pullquote", "werbung", "anzeige", "publicidad",
+        "screenreader", "reactions", "rating", "votes", "pullquote", "caption", "captions", "figcaption", "credit",
+        "credits", "werbung", "anzeige", "publicidad",
         "publicite", "reklama",
     ]
 
@@ -108,7 +109,7 @@ enum FurnitureClassifier {
     /// the article itself).
     private static let weakFurnitureTokens: Set<String> = [
         "tags", "tagged", "keywords", "byline", "bylines", "author", "authors", "bio", "dateline", "timestamp",
-        "date", "published", "caption", "credit", "credits", "banner", "widget", "widgets", "print", "hidden", "hide",
+        "date", "published", "banner", "widget", "widgets", "print", "hidden", "hide",
         "alert", "meta", "metadata", "toc", "links", "teaser", "teasers", "sticky", "premium", "paywall",
         "categories", "category", "kicker", "eyebrow", "headline", "title", "subtitle", "photo", "image", "img",
         "figure", "gallery", "video", "player", "icon", "icons", "logo", "more", "next", "prev", "previous", "sr",
@@ -116,8 +117,7 @@ enum FurnitureClassifier {
     ]
 
     private static let paragraphWeakTokens: Set<String> = [
-        "byline", "bylines", "author", "authors", "dateline", "timestamp", "date", "published", "caption", "credit",
-        "credits", "tags", "tagged", "keywords", "categories", "category", "meta", "metadata", "sr", "visually",
+        "byline", "bylines", "author", "authors", "dateline", "timestamp", "date", "published", "tags", "tagged", "keywords", "categories", "category", "meta", "metadata", "sr", "visually",
         "hidden", "hide", "print",
     ]
 

@@ -17,6 +17,9 @@ import Testing
         #expect(FurnitureClassifier.verdict(classAndID: "", role: "navigation") == .furniture)
         #expect(FurnitureClassifier.verdict(classAndID: "relatedstories", role: nil) == .furniture)
         #expect(FurnitureClassifier.verdict(classAndID: "commentlist", role: nil) == .strongFurniture)
+        // Captions go whatever their length; "embed" alone does not make an image caption a quoted post.
+        #expect(FurnitureClassifier.verdict(classAndID: "InlineImage-imageEmbedCaption", role: nil) == .furniture)
+        #expect(FurnitureClassifier.verdict(classAndID: "wp-caption-text", role: nil, isParagraph: true) == .furniture)
     }
 
     @Test func noFalseHitsInsideWords() {
