@@ -15,13 +15,23 @@ public enum ArticleExtractor {
         let paragraphs = extractor.paragraphs()
         let text = paragraphs.joined(separator: "\n\n")
 
-        let datelines = metadata.datelineCandidates() + paragraphs.prefix(3).map { String($0.prefix(300)) }
+        // Byline/date elements and the openings of the first paragraphs (where datelines such as
+        // "New Delhi. 05 December 2025." sit), read only when no structured source has a date.
+        var datelines: [String]?
+        let readDatelines: () -> [String] = {
+            if let datelines { return datelines }
+            let texts = MetadataExtractor.datelineCandidates(in: tree) + paragraphs.prefix(6).map {
+                String($0.prefix(80))
+            }
+            datelines = texts
+            return texts
+        }
         var article = ExtractedArticle(text: text)
         article.siteName = siteName
         article.title = title
         article.authors = metadata.authors(siteName: siteName)
-        article.published = metadata.published(datelineTexts: datelines)
-        article.modified = metadata.modified(datelineTexts: datelines)
+        article.published = metadata.published(datelineTexts: readDatelines)
+        article.modified = metadata.modified(datelineTexts: readDatelines)
         article.language = metadata.language()
         article.canonicalURL = metadata.canonicalURL()
         article.description = metadata.description()

@@ -126,7 +126,8 @@ public enum CharsetSniffer {
                 i = j + 3
                 continue
             }
-            if i + 5 < limit, asciiLower(bytes[i + 1]) == UInt8(ascii: "m"), asciiLower(bytes[i + 2]) == UInt8(ascii: "e"),
+            if i + 5 < limit, asciiLower(bytes[i + 1]) == UInt8(ascii: "m"),
+                asciiLower(bytes[i + 2]) == UInt8(ascii: "e"),
                 asciiLower(bytes[i + 3]) == UInt8(ascii: "t"), asciiLower(bytes[i + 4]) == UInt8(ascii: "a"),
                 isSpace(bytes[i + 5]) || bytes[i + 5] == UInt8(ascii: "/")
             {

@@ -22,7 +22,8 @@ public struct ExtractedArticle: Sendable, Codable, Equatable {
     public var image: String?
     /// `ContentHash.of(text)`.
     public var contentHash: String
-    /// For each metadata field, where its value came from ("title": "json-ld", "published": "meta:article:published_time").
+    /// For each metadata field, where its value came from
+    /// ("title": "json-ld", "published": "meta:article:published_time").
     public var sources: [String: String]
     /// Charset the page was decoded with.
     public var encoding: String

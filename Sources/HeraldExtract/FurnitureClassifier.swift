@@ -12,22 +12,31 @@ enum FurnitureClassifier {
         case weakFurniture
     }
 
-    static func verdict(classAndID: String, role: String?) -> Verdict {
+    /// - Parameter isParagraph: the element is a paragraph (`<p>`), where only byline/date/caption words are weak
+    ///   furniture (a lead paragraph styled `class="title"` is still text).
+    static func verdict(classAndID: String, role: String?, isParagraph: Bool = false) -> Verdict {
         if let role, furnitureRoles.contains(role.lowercased()) { return .furniture }
         if classAndID.isEmpty { return .neutral }
         let tokens = tokenize(classAndID)
         if tokens.isEmpty { return .neutral }
+        // Embedded posts (tweets, Instagram) quote sources: they are part of the story.
+        if tokens.contains(where: { embedTokens.contains($0) })
+            || tokens.contains("embed") && tokens.contains(where: { socialNetworks.contains($0) })
+        {
+            return .neutral
+        }
         var furniture = false
         var weak = false
         var content = false
         for (index, token) in tokens.enumerated() {
             if strongFurnitureTokens.contains(token) { return .strongFurniture }
             if furnitureTokens.contains(token) { furniture = true }
-            if weakFurnitureTokens.contains(token) { weak = true }
+            if isParagraph ? paragraphWeakTokens.contains(token) : weakFurnitureTokens.contains(token) { weak = true }
             if contentTokens.contains(token) { content = true }
             if index + 1 < tokens.count, furnitureBigrams.contains(token + " " + tokens[index + 1]) { furniture = true }
             // Long words glued into one token: "relatedarticles", "sharebuttons", "newslettersignup".
-            if token.count > 7, !furniture {
+            if token.count > 7 {
+                for stem in strongFurnitureStems where token.contains(stem) { return .strongFurniture }
                 for stem in furnitureStems where token.contains(stem) {
                     furniture = true
                     break
@@ -68,6 +77,9 @@ enum FurnitureClassifier {
         return tokens
     }
 
+    private static let embedTokens: Set<String> = ["tweet", "instagram", "tiktok"]
+    private static let socialNetworks: Set<String> = ["social", "twitter", "facebook", "youtube", "media"]
+
     private static let furnitureRoles: Set<String> = [
         "navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog", "alertdialog", "search",
         "toolbar", "tablist",
@@ -85,33 +97,43 @@ enum FurnitureClassifier {
         "promotion", "promoted", "footer", "sidebar", "breadcrumb", "breadcrumbs", "popup", "modal", "overlay",
         "toolbar", "pagination", "pager", "masthead", "skip", "offscreen", "recirc", "recirculation", "trending",
         "popular", "recommended", "recommendations", "recommendation", "rail", "topbar", "login", "signin",
-        "survey", "feedback", "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "follow", "cta",
+        "survey", "feedback", "facebook", "whatsapp", "linkedin", "pinterest", "follow", "cta",
         "readmore", "alsoread", "newsroll", "ticker", "tooltip", "dropdown", "sitemap", "copyright", "disclaimer",
-        "interstitial", "tweet", "instagram", "youtube", "button", "btn", "search", "jump", "sronly",
-        "screenreader", "reactions", "rating", "votes",
+        "interstitial", "button", "btn", "search", "jump", "sronly",
+        "screenreader", "reactions", "rating", "votes", "pullquote", "caption", "captions", "figcaption", "credit",
+        "credits", "werbung", "anzeige", "publicidad",
+        "publicite", "reklama",
     ]
 
     /// Words that mark furniture only on small or link-heavy elements (a big "paywall" or "video" block can hold
     /// the article itself).
     private static let weakFurnitureTokens: Set<String> = [
         "tags", "tagged", "keywords", "byline", "bylines", "author", "authors", "bio", "dateline", "timestamp",
-        "date", "published", "caption", "credit", "credits", "banner", "widget", "widgets", "print", "hidden", "hide",
-        "alert", "meta", "metadata", "toc", "links", "teaser", "teasers", "sticky", "premium", "paywall", "embed",
+        "date", "published", "banner", "widget", "widgets", "print", "hidden", "hide",
+        "alert", "meta", "metadata", "toc", "links", "teaser", "teasers", "sticky", "premium", "paywall",
         "categories", "category", "kicker", "eyebrow", "headline", "title", "subtitle", "photo", "image", "img",
         "figure", "gallery", "video", "player", "icon", "icons", "logo", "more", "next", "prev", "previous", "sr",
         "visually", "subscribers", "info", "details", "tools", "actions", "utility", "utils",
     ]
 
+    private static let paragraphWeakTokens: Set<String> = [
+        "byline", "bylines", "author", "authors", "dateline", "timestamp", "date", "published", "tags", "tagged", "keywords", "categories", "category", "meta", "metadata", "sr", "visually",
+        "hidden", "hide", "print",
+    ]
+
     private static let furnitureBigrams: Set<String> = [
         "also read", "read also", "read more", "more stories", "you may", "may like", "author bio", "about author",
         "further reading", "see also", "most read", "top stories", "site header", "global header", "page header",
-        "site footer", "sign up", "opt in", "more from", "from around", "around the", "in this", "this story",
+        "site footer", "sign up", "opt in", "pull quote", "more from", "from around",
+    ]
+
+    private static let strongFurnitureStems: [String] = [
+        "comment", "newsletter", "cookie", "outbrain", "taboola", "disqus",
     ]
 
     private static let furnitureStems: [String] = [
-        "related", "sharing", "share", "social", "newsletter", "subscribe", "comment", "cookie", "sidebar",
-        "breadcrumb", "advert", "sponsor", "promo", "outbrain", "taboola", "recommend", "trending", "popular",
-        "readmore", "alsoread", "footer", "navigation", "navbar", "byline",
+        "related", "sharing", "share", "social", "subscribe", "sidebar", "breadcrumb", "advert", "sponsor", "promo",
+        "recommend", "trending", "popular", "readmore", "alsoread", "footer", "navigation", "navbar", "byline",
     ]
 
     private static let contentTokens: Set<String> = [

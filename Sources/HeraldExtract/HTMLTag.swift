@@ -56,6 +56,24 @@ enum HTMLTag: UInt8 {
         }
     }
 
+    /// Rows, cells and row groups of a table.
+    var isTablePart: Bool {
+        switch self {
+        case .tr, .td, .th, .tbody, .thead, .tfoot: return true
+        default: return false
+        }
+    }
+
+    /// Inline formatting and links.
+    var isPhrasing: Bool {
+        switch self {
+        case .a, .b, .i, .em, .strong, .small, .sup, .sub, .code, .q, .cite, .u, .abbr, .mark, .font, .time, .label:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Blocks that are a paragraph themselves (their text scores their parent container).
     var isParagraphLike: Bool {
         switch self {

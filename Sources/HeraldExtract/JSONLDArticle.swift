@@ -49,20 +49,38 @@ struct JSONLDArticle: Equatable {
             }
         }
         guard let node = best else { return nil }
+        // Nodes referenced by "@id" alone (Yoast-style graphs: "author": {"@id": "…#/schema/person/1"}).
+        var byID: [String: [String: JSONValue]] = [:]
+        for candidate in nodes {
+            if let id = candidate["@id"]?.stringValue, byID[id] == nil { byID[id] = candidate }
+        }
+        func resolved(_ value: JSONValue?) -> JSONValue? {
+            guard let value else { return nil }
+            let items = value.arrayValue.map { item -> JSONValue in
+                if case .object(let members) = item, members["name"] == nil, let id = members["@id"]?.stringValue,
+                    let target = byID[id]
+                {
+                    return .object(target)
+                }
+                return item
+            }
+            return .array(items)
+        }
         var result = JSONLDArticle()
         result.type = typeNames(node).first
-        result.headline = text(node["headline"]) ?? (bestRank < 100 ? text(node["name"]) : nil)
-        if bestRank >= 100 { result.headline = text(node["headline"]) ?? text(node["name"]) }
-        result.authors = names(node["author"] ?? node["creator"])
+        result.headline = text(node["headline"]) ?? text(node["name"])
+        result.authors = names(resolved(node["author"] ?? node["creator"]))
         result.published = text(node["datePublished"]) ?? text(node["dateCreated"]) ?? text(node["uploadDate"])
         result.modified = text(node["dateModified"])
-        result.publisher = names(node["publisher"]).first ?? names(node["sourceOrganization"]).first
+        result.publisher = names(resolved(node["publisher"])).first ?? names(node["sourceOrganization"]).first
         result.siteName = siteName
         result.language = text(node["inLanguage"]) ?? node["inLanguage"].flatMap { text($0["name"]) }
         result.url = text(node["url"]) ?? url(node["mainEntityOfPage"])
         result.description = text(node["description"])
         result.image = url(node["image"]) ?? url(node["thumbnailUrl"])
-        if let body = text(node["articleBody"]) ?? text(node["text"]), body.count > 40 { result.articleBody = body }
+        if let body = bodyText(node["articleBody"]) ?? bodyText(node["text"]), body.count > 40 {
+            result.articleBody = body
+        }
         return result
     }
 
@@ -72,7 +90,7 @@ struct JSONLDArticle: Equatable {
         case .array(let items):
             for item in items { collect(item, into: &nodes, depth: depth + 1) }
         case .object(let members):
-            if members["@type"] != nil { nodes.append(members) }
+            if members["@type"] != nil || members["@id"] != nil && members["name"] != nil { nodes.append(members) }
             if let graph = members["@graph"] { collect(graph, into: &nodes, depth: depth + 1) }
             // Articles nested as mainEntity of a WebPage.
             if let main = members["mainEntity"], case .object = main { collect(main, into: &nodes, depth: depth + 1) }
@@ -84,7 +102,9 @@ struct JSONLDArticle: Equatable {
     private static func typeNames(_ node: [String: JSONValue]) -> [String] {
         (node["@type"]?.arrayValue ?? []).compactMap { $0.stringValue?.lowercased() }.map {
             // "schema:NewsArticle", "http://schema.org/NewsArticle"
-            if let slash = $0.lastIndex(where: { $0 == "/" || $0 == ":" }) { return String($0[$0.index(after: slash)...]) }
+            if let slash = $0.lastIndex(where: { $0 == "/" || $0 == ":" }) {
+                return String($0[$0.index(after: slash)...])
+            }
             return $0
         }
     }
@@ -101,6 +121,38 @@ struct JSONLDArticle: Equatable {
         guard let raw else { return nil }
         let cleaned = TextNormalizer.normalize(HTMLEntities.decode(raw))
         return cleaned.isEmpty ? nil : cleaned
+    }
+
+    /// The article body with its line breaks kept; markup that some sites leave in it becomes line breaks.
+    static func bodyText(_ value: JSONValue?) -> String? {
+        guard let raw = value?.stringValue ?? value?.arrayValue.first?.stringValue else { return nil }
+        let plain = raw.contains("<") ? stripTags(raw) : raw
+        let lines = HTMLEntities.decode(plain).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            .map { TextNormalizer.normalize(String($0)) }.filter { !$0.isEmpty }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+    }
+
+    /// Drops tags; block-level tags (p, br, div, li, headings) become line breaks.
+    static func stripTags(_ html: String) -> String {
+        var out = ""
+        var i = html.startIndex
+        while i < html.endIndex {
+            let ch = html[i]
+            guard ch == "<", let close = html[i...].firstIndex(of: ">") else {
+                out.append(ch)
+                i = html.index(after: i)
+                continue
+            }
+            let inner = html[html.index(after: i)..<close].lowercased()
+            let name = inner.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }
+            if ["p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "tr"]
+                .contains(String(name))
+            {
+                out.append("\n")
+            }
+            i = html.index(after: close)
+        }
+        return out
     }
 
     private static func url(_ value: JSONValue?) -> String? {

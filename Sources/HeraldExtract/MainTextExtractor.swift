@@ -8,11 +8,17 @@ struct MainTextExtractor {
     /// JSON-LD `articleBody`, a strong hint about which container holds the article.
     var bodyHint: String?
 
+    /// Notes on the decisions taken, filled when `tracing` is on (tests and tuning).
+    var tracing = false
+    private(set) var trace: [String] = []
+
     /// Per node: excluded from the text.
     private(set) var dropped: [Bool] = []
-    /// Per node: text length (scalars, after hard drops) and link text length.
+    /// Per node: visible text length (after hard drops) and the part of it inside links.
     private var textLength: [Int] = []
     private var linkLength: [Int] = []
+    /// Per node: a table cell holding only inline content; a row of such cells reads as one line.
+    private var inlineCell: [Bool] = []
 
     init(tree: PageTree, title: String?, bodyHint: String?) {
         self.tree = tree
@@ -26,7 +32,15 @@ struct MainTextExtractor {
         markHardDrops()
         measure()
         markFurniture()
+        markInlineCells()
         let blocks = collectBlocks()
+        if tracing {
+            for (i, flag) in dropped.enumerated() where flag && tree.isElement[i] && textLength[i] > 200 {
+                let parent = Int(tree.parents[i])
+                if parent >= 0 && dropped[parent] { continue }
+                trace.append("dropped \(describe(i)) text=\(textLength[i])")
+            }
+        }
         var selected = select(from: blocks)
         selected = filter(selected)
         var texts = selected.map(\.text)
@@ -39,6 +53,7 @@ struct MainTextExtractor {
         return texts
     }
 
+    /// Splits a plain-text body into normalised, non-empty paragraphs at line breaks.
     static func split(_ body: String) -> [String] {
         var out: [String] = []
         for line in body.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
@@ -141,17 +156,36 @@ struct MainTextExtractor {
             var classAndID = tree.attribute("class", i) ?? ""
             if let id = tree.attribute("id", i) { classAndID += " " + id }
             let role = tree.attribute("role", i)
-            switch FurnitureClassifier.verdict(classAndID: classAndID, role: role) {
+            switch FurnitureClassifier.verdict(classAndID: classAndID, role: role, isParagraph: tag == .p) {
             case .strongFurniture:
                 if tag != .article && tag != .main || share < 0.5 { dropped[i] = true }
             case .furniture:
                 if tag != .article && tag != .main && share < 0.4 { dropped[i] = true }
             case .weakFurniture:
-                if tag != .article && tag != .main && (textLength[i] < 250 || linkShare > 0.5) { dropped[i] = true }
+                // Weak words on links and inline formatting describe the link ("player-link"), not furniture.
+                // On headings they name the heading's style ("boxout-headline").
+                if !tag.isPhrasing && !tag.isHeading && !tag.isTablePart && tag != .article && tag != .main
+                    && (textLength[i] < 250 || linkShare > 0.5)
+                {
+                    dropped[i] = true
+                }
             case .content, .neutral:
                 break
             }
             if !dropped[i], tree.attribute("aria-hidden", i) == "true", textLength[i] < 250 { dropped[i] = true }
+        }
+    }
+
+    private mutating func markInlineCells() {
+        inlineCell = [Bool](repeating: false, count: tree.count)
+        var hasBlock = [Bool](repeating: false, count: tree.count)
+        for i in stride(from: tree.count - 1, through: 1, by: -1) where !dropped[i] {
+            let tag = tree.tags[i]
+            if tag == .td || tag == .th { inlineCell[i] = !hasBlock[i] }
+            if hasBlock[i] || tree.isElement[i] && (tag.isBlock || tag == .br) {
+                let parent = Int(tree.parents[i])
+                if parent >= 0 { hasBlock[parent] = true }
+            }
         }
     }
 
@@ -170,6 +204,7 @@ struct MainTextExtractor {
         var blocks: [TextBlock] = []
         var buffer = ""
         var bufferLinkLength = 0
+        var bufferLinkCount = 0
         var bufferOwner = -1
         var bufferPosition = -1
         var openBlocks: [(index: Int, end: Int)] = [(0, tree.count)]
@@ -179,16 +214,17 @@ struct MainTextExtractor {
             defer {
                 buffer = ""
                 bufferLinkLength = 0
+                bufferLinkCount = 0
                 bufferOwner = -1
             }
             guard bufferOwner >= 0 else { return }
             let text = TextNormalizer.normalize(buffer)
             if text.isEmpty { return }
-            let length = text.unicodeScalars.count
+            let length = MainTextExtractor.visibleLength(text)
             blocks.append(
                 TextBlock(
-                    text: text, length: length, linkLength: min(bufferLinkLength, length), owner: bufferOwner,
-                    tag: tree.tags[bufferOwner], position: bufferPosition))
+                    text: text, length: length, linkLength: min(bufferLinkLength, length), linkCount: bufferLinkCount,
+                    owner: bufferOwner, tag: tree.tags[bufferOwner], position: bufferPosition))
         }
 
         var i = 1
@@ -216,34 +252,44 @@ struct MainTextExtractor {
                 continue
             }
             let tag = tree.tags[i]
-            if tag == .br || tag == .hr {
+            if inlineCell[i] {
+                buffer += " "
+            } else if tag == .br || tag == .hr {
                 flush()
             } else if tag.isBlock {
                 flush()
                 openBlocks.append((i, Int(tree.ends[i])))
             } else if tag == .a, i >= linkEnd {
                 linkEnd = Int(tree.ends[i])
+                if textLength[i] > 0 { bufferLinkCount += 1 }
             }
             i += 1
         }
         flush()
-        // Link length was counted with whitespace; recount in scalars is close enough: cap by length.
         return blocks
     }
 
     // MARK: - Selection
 
-    private func select(from blocks: [TextBlock]) -> [TextBlock] {
+    private mutating func select(from blocks: [TextBlock]) -> [TextBlock] {
         guard !blocks.isEmpty else { return [] }
         if let hinted = selectByHint(blocks) { return hinted }
 
+        var hasBlockChild = [Bool](repeating: false, count: tree.count)
+        for i in 1..<tree.count
+        where tree.isElement[i] && !dropped[i] && !inlineCell[i] && (tree.tags[i].isBlock || tree.tags[i] == .br)
+        {
+            let parent = Int(tree.parents[i])
+            if parent >= 0 { hasBlockChild[parent] = true }
+        }
         var score = [Double](repeating: 0, count: tree.count)
         var scored = [Bool](repeating: false, count: tree.count)
         var candidates: [Int] = []
         for block in blocks where block.length >= 25 && !block.tag.isHeading {
             var value = 1 + Double(block.commaCount) + Double(min(block.length / 100, 3))
             value *= 1 - min(block.linkDensity, 1)
-            var node = block.tag.isParagraphLike ? Int(tree.parents[block.owner]) : block.owner
+            let paragraphLike = block.tag.isParagraphLike || !hasBlockChild[block.owner]
+            var node = paragraphLike ? Int(tree.parents[block.owner]) : block.owner
             var level = 0
             while node > 0 && level < 5 {
                 if !scored[node] {
@@ -279,8 +325,26 @@ struct MainTextExtractor {
             }
         }
         guard best > 0 else { return blocks }
+        // Several near-equal candidates (paragraphs in their own <div>s): their common ancestor is the article.
+        let close = candidates.filter { $0 != best && score[$0] >= bestScore * 0.75 && !tree.contains($0, best) }
+        if close.count >= 3 {
+            var node = Int(tree.parents[best])
+            while node > 0 && tree.tags[node] != .body {
+                let inside = close.filter { tree.contains(node, $0) }.count
+                if inside >= 3 {
+                    best = node
+                    bestScore = max(score[node], bestScore)
+                    break
+                }
+                node = Int(tree.parents[node])
+            }
+        }
+        if tracing {
+            let ranked = candidates.sorted { score[$0] > score[$1] }.prefix(5)
+            trace += ranked.map { "candidate \(describe($0)) score=\(score[$0]) kept=\(kept[$0])" }
+        }
 
-        // Climb while the parent holds clearly more good text than the best node (article split over siblings).
+        // Siblings of the best node that score well or are plain paragraphs belong to the article too.
         var roots = [best]
         let parent = Int(tree.parents[best])
         if parent > 0 {
@@ -303,7 +367,28 @@ struct MainTextExtractor {
                 }
             }
         }
+        // Other strong candidates near the best one: the article split into sections around figures or ads.
+        var depth = 0
+        var ancestors: [Int] = []
+        var node = Int(tree.parents[best])
+        while node > 0 && depth < 6 && tree.tags[node] != .body {
+            ancestors.append(node)
+            node = Int(tree.parents[node])
+            depth += 1
+        }
+        if let top = ancestors.last {
+            for c in candidates where score[c] >= bestScore * 0.25 && tree.contains(top, c) {
+                if roots.contains(where: { tree.contains($0, c) || tree.contains(c, $0) }) { continue }
+                let density = kept[c] == 0 ? 1 : Double(linked[c]) / Double(kept[c])
+                if density < 0.25 { roots.append(c) }
+            }
+        }
+        if tracing { trace += roots.map { "root \(describe($0))" } }
         return blocks.filter { block in roots.contains { tree.contains($0, block.owner) } }
+    }
+
+    func describe(_ node: Int) -> String {
+        "\(tree.tags[node])#\(node) class=\(tree.attribute("class", node) ?? "") id=\(tree.attribute("id", node) ?? "")"
     }
 
     private func initialScore(_ node: Int) -> Double {
@@ -330,7 +415,7 @@ struct MainTextExtractor {
     }
 
     /// When JSON-LD carries the body, the container is the deepest element holding ~90% of the matching text.
-    private func selectByHint(_ blocks: [TextBlock]) -> [TextBlock]? {
+    private mutating func selectByHint(_ blocks: [TextBlock]) -> [TextBlock]? {
         guard let hint = bodyHint else { return nil }
         let normalizedHint = TextNormalizer.normalize(hint)
         let hintLength = normalizedHint.unicodeScalars.count
@@ -348,6 +433,7 @@ struct MainTextExtractor {
             }
         }
         guard total * 10 >= hintLength * 4 else { return nil }
+        if tracing { trace.append("hint matched \(total) of \(hintLength)") }
         var container = 0
         // Deepest node (largest index along the chain) with >= 90% of the matched text.
         for i in 0..<tree.count where matched[i] * 10 >= total * 9 { container = i }
@@ -357,24 +443,70 @@ struct MainTextExtractor {
     // MARK: - Filtering
 
     private func filter(_ blocks: [TextBlock]) -> [TextBlock] {
-        var seen = Set<String>()
-        var out: [TextBlock] = []
         let normalizedTitle = title.map { MainTextExtractor.comparable($0) }
-        for block in blocks {
-            if block.tag == .li && block.linkDensity > 0.3 { continue }
-            if block.linkDensity > 0.5 { continue }
+        let keys = blocks.map { MainTextExtractor.comparable($0.text) }
+        // Repeats: text printed again later (a body printed twice, a print or mobile copy). A copy is a run of
+        // blocks repeating an earlier run in the same order; it goes when it is substantial. Lines a page
+        // legitimately repeats here and there ("Eat every 2-3 hours" in a meal plan) stay.
+        var firstIndex: [String: Int] = [:]
+        var original = [Int](repeating: -1, count: blocks.count)
+        for (i, key) in keys.enumerated() {
+            if let first = firstIndex[key] { original[i] = first } else { firstIndex[key] = i }
+        }
+        var isCopy = [Bool](repeating: false, count: blocks.count)
+        var runStart = 0
+        while runStart < blocks.count {
+            guard original[runStart] >= 0 else {
+                runStart += 1
+                continue
+            }
+            var runEnd = runStart + 1
+            while runEnd < blocks.count && original[runEnd] >= 0 && original[runEnd] == original[runEnd - 1] + 1 {
+                runEnd += 1
+            }
+            let weight = blocks[runStart..<runEnd].reduce(0) { $0 + $1.length }
+            if weight >= 300 {
+                for k in runStart..<runEnd { isCopy[k] = true }
+            }
+            runStart = runEnd
+        }
+        func linkHeavy(_ i: Int) -> Bool {
+            i >= 0 && i < blocks.count && blocks[i].linkDensity > 0.65
+        }
+        var out: [TextBlock] = []
+        for (i, block) in blocks.enumerated() {
+            let density = block.linkDensity
+            if density > (block.length > 200 ? 0.65 : 0.5) {
+                // Lists of links go; one linked line inside running text stays.
+                let veryDense = density > 0.8
+                if block.tag.isHeading || block.linkCount >= 3 || block.tag == .li && block.length < 100
+                    || veryDense && (block.tag == .li || linkHeavy(i - 1) || linkHeavy(i + 1) || block.length < 40)
+                {
+                    continue
+                }
+            }
+            // Teaser headlines in capitals that link elsewhere ("SEAN SPICER ELIMINATED FROM ...").
+            if density > 0.9 && MainTextExtractor.isMostlyUppercase(block.text) { continue }
             if block.tag.isHeading, let t = normalizedTitle {
-                let c = MainTextExtractor.comparable(block.text)
+                let c = keys[i]
                 if c == t || (c.count > 15 && (t.contains(c) || c.contains(t))) { continue }
             }
             if block.tag == .h1 && out.isEmpty { continue }
             if BoilerplateText.isBoilerplate(block.text) { continue }
-            let key = MainTextExtractor.comparable(block.text)
-            if seen.contains(key) { continue }
-            seen.insert(key)
+            if isCopy[i] { continue }
             out.append(block)
         }
         return out
+    }
+
+    static func isMostlyUppercase(_ text: String) -> Bool {
+        var upper = 0
+        var letters = 0
+        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
+            letters += 1
+            if scalar.properties.isUppercase { upper += 1 }
+        }
+        return letters >= 8 && upper * 10 >= letters * 8
     }
 
     static func comparable(_ text: String) -> String {

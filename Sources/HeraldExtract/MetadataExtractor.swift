@@ -42,18 +42,24 @@ struct MetadataExtractor {
 
     // MARK: - Title and site
 
+    /// The JSON-LD WebSite's name, then og:site_name, then the JSON-LD publisher (for syndicated stories that is
+    /// the original outlet, so it comes after the page's own og:site_name), then other meta tags.
     mutating func siteName() -> String? {
-        if let found = first(["og:site_name", "application-name", "al:ios:app_name", "twitter:site"]) {
-            var value = found.value
-            if found.key == "twitter:site" {
-                value = String(value.drop { $0 == "@" })
-            }
-            sources["site_name"] = "meta:" + found.key
-            return value
-        }
-        if let name = jsonLD?.publisher ?? jsonLD?.siteName {
+        if let name = jsonLD?.siteName {
             sources["site_name"] = "json-ld"
             return name
+        }
+        if let value = meta["og:site_name"]?.first {
+            sources["site_name"] = "meta:og:site_name"
+            return String(value.drop { $0 == "@" })
+        }
+        if let name = jsonLD?.publisher {
+            sources["site_name"] = "json-ld"
+            return name
+        }
+        if let found = first(["application-name", "al:ios:app_name", "twitter:site"]) {
+            sources["site_name"] = "meta:" + found.key
+            return String(found.value.drop { $0 == "@" })
         }
         return nil
     }
@@ -108,7 +114,10 @@ struct MetadataExtractor {
             let tailWords = tail.split(separator: " ").count
             let headWords = head.split(separator: " ").count
             if separator == " | " && tailWords <= 4 && headWords >= 3 { return cleanTitle(head, siteName: siteName) }
-            if tailWords <= 3 && headWords >= 5 && tail.first?.isUppercase == true { return head }
+            let tailIsName = tail.split(separator: " ").allSatisfy {
+                $0.first?.isUppercase == true || $0.first?.isNumber == true
+            }
+            if tailWords <= 3 && headWords >= 3 && tailIsName { return head }
         }
         return title
     }
@@ -127,9 +136,10 @@ struct MetadataExtractor {
             sources["authors"] = "meta:article:author"
         } else {
             for key in ["author", "citation_author", "dc.creator", "dcterms.creator", "parsely-author",
-                "sailthru.author", "byl", "twitter:creator"]
+                "sailthru.author", "byl"]
             {
-                if let values = meta[key]?.filter({ !MetadataExtractor.looksLikeURL($0) }), !values.isEmpty {
+                if var values = meta[key]?.filter({ !MetadataExtractor.looksLikeURL($0) }), !values.isEmpty {
+                    if key == "citation_author" { values = values.map(MetadataExtractor.invertedName) }
                     raw = values
                     sources["authors"] = "meta:" + key
                     break
@@ -154,12 +164,59 @@ struct MetadataExtractor {
                 let tokens = FurnitureClassifier.tokenize(cls)
                 isByline = tokens.contains("byline") || tokens.contains("author") && !tokens.contains("bio")
             }
-            guard isByline else { continue }
+            guard isByline, !isInsideCommentsOrForm(i) else { continue }
+            // schema.org microdata: the person's name sits in a descendant with itemprop="name".
+            if itemprop == "author" || itemprop == "creator" {
+                for j in (i + 1)..<Int(tree.ends[i])
+                where tree.isElement[j] && tree.attribute("itemprop", j)?.lowercased() == "name" {
+                    let name = TextNormalizer.normalize(tree.attribute("content", j) ?? tree.collapsedText(j))
+                    if !name.isEmpty && name.count <= 80 { return name }
+                }
+            }
             let text = tree.collapsedText(i)
-            if text.isEmpty || text.count > 120 { continue }
+            if text.isEmpty || text.count > 80 { continue }
             return text
         }
         return nil
+    }
+
+    private static let credentials: Set<String> = [
+        "phd", "ph.d", "md", "ms", "msc", "rd", "rdn", "mba", "rn", "cpt", "ma", "ba", "bsc", "jr", "dr", "cscs",
+    ]
+
+    /// "TOM KRISHER" → "Tom Krisher".
+    static func titleCased(_ name: String) -> String {
+        name.split(separator: " ").map { word in
+            guard let first = word.first else { return String(word) }
+            return String(first).uppercased() + word.dropFirst().lowercased()
+        }.joined(separator: " ")
+    }
+
+    private static let roleWords: Set<String> = [
+        "staff", "reporter", "reporters", "correspondent", "editor", "editors", "agencies", "desk", "writer",
+        "writers", "contributor", "columnist", "producer", "team", "bureau", "media", "news", "press", "newsroom",
+    ]
+
+    /// "Okafor, Ada" → "Ada Okafor" (citation_author style).
+    static func invertedName(_ value: String) -> String {
+        let parts = value.split(separator: ",", omittingEmptySubsequences: true)
+        guard parts.count == 2 else { return value }
+        return String(parts[1]).trimmingScalars(" ") + " " + String(parts[0]).trimmingScalars(" ")
+    }
+
+    private func isInsideCommentsOrForm(_ i: Int) -> Bool {
+        var p = i
+        while p > 0 {
+            if tree.tags[p] == .form || tree.tags[p] == .footer || tree.tags[p] == .aside { return true }
+            if let cls = tree.attribute("class", p) ?? tree.attribute("id", p) {
+                let tokens = FurnitureClassifier.tokenize(cls)
+                if tokens.contains(where: { $0.hasPrefix("comment") || $0 == "respond" || $0 == "reply" }) {
+                    return true
+                }
+            }
+            p = Int(tree.parents[p])
+        }
+        return false
     }
 
     static func looksLikeURL(_ value: String) -> Bool {
@@ -173,7 +230,7 @@ struct MetadataExtractor {
         var seen = Set<String>()
         for value in raw {
             var text = TextNormalizer.normalize(value)
-            for prefix in ["by ", "by: ", "written by ", "words by ", "story by ", "reported by "]
+            for prefix in ["by ", "by: ", "written by ", "words by ", "story by ", "reported by ", "posted by ", "von "]
             where text.lowercased().hasPrefix(prefix) {
                 text = String(text.dropFirst(prefix.count))
             }
@@ -184,12 +241,20 @@ struct MetadataExtractor {
                 }
             }
             for part in parts {
-                let name = part.trimmingScalars(" .,:;|-–—@")
+                var name = part.trimmingScalars(" .,:;|-–—@")
                 let key = MainTextExtractor.comparable(name)
                 if name.isEmpty || key.count > 60 || excluded.contains(key) || seen.contains(key) { continue }
+                // Outlet names next to the person ("CNN Business" on a CNN page) and credentials ("MS", "RD").
+                if excluded.contains(where: { $0.count >= 3 && (key.contains($0) || $0.contains(key)) }) { continue }
+                if credentials.contains(key) || name.contains("(") || key.contains("admin") { continue }
+                if name.count <= 4 && name.uppercased() == name { continue }
+                if MainTextExtractor.isMostlyUppercase(name) { name = titleCased(name) }
                 if looksLikeURL(name) || name.contains("@") { continue }
-                if key.hasPrefix("by ") { continue }
-                if ["staff", "reporter", "correspondent", "editor", "agencies", "desk"].contains(key) { continue }
+                if key.hasPrefix("by ") || key.hasPrefix("for ") || key.contains(".com") { continue }
+                // Dates, times and job titles that bylines mix in ("AP Auto Writer", "November 19").
+                if name.unicodeScalars.contains(where: { $0.properties.numericType != nil }) { continue }
+                let words = key.split(separator: " ")
+                if words.count > 5 || words.contains(where: { roleWords.contains(String($0)) }) { continue }
                 seen.insert(key)
                 out.append(name)
             }
@@ -199,7 +264,8 @@ struct MetadataExtractor {
 
     // MARK: - Dates
 
-    mutating func published(datelineTexts: [String]) -> String? {
+    /// `datelineTexts` is only evaluated when no structured source has a date.
+    mutating func published(datelineTexts: () -> [String]) -> String? {
         if let value = jsonLD?.published, let date = DateNormalizer.normalize(value) {
             sources["published"] = "json-ld"
             return date
@@ -225,7 +291,7 @@ struct MetadataExtractor {
             sources["published"] = "url"
             return date
         }
-        for text in datelineTexts {
+        for text in datelineTexts() {
             if let parts = DateNormalizer.findDate(in: text) {
                 sources["published"] = "dateline"
                 return parts.rfc3339
@@ -234,7 +300,7 @@ struct MetadataExtractor {
         return nil
     }
 
-    mutating func modified(datelineTexts: [String]) -> String? {
+    mutating func modified(datelineTexts: () -> [String]) -> String? {
         if let value = jsonLD?.modified, let date = DateNormalizer.normalize(value) {
             sources["modified"] = "json-ld"
             return date
@@ -253,7 +319,7 @@ struct MetadataExtractor {
             sources["modified"] = "time"
             return date
         }
-        for text in datelineTexts {
+        for text in datelineTexts() {
             for keyword in ["updated", "modified", "update"] {
                 if let parts = DateNormalizer.findDate(in: text, after: keyword) {
                     sources["modified"] = "dateline"
@@ -332,7 +398,7 @@ struct MetadataExtractor {
     }
 
     /// Text of byline/date elements, which often carry "Published Dec 4, 2025, Updated ...".
-    func datelineCandidates() -> [String] {
+    static func datelineCandidates(in tree: PageTree) -> [String] {
         var out: [String] = []
         for i in 1..<tree.count where tree.isElement[i] && out.count < 8 {
             guard let cls = tree.attribute("class", i) ?? tree.attribute("id", i) else { continue }
@@ -416,13 +482,15 @@ struct MetadataExtractor {
         return nil
     }
 
-    /// Resolves `href` against the page URL; absolute URLs pass through.
+    /// Resolves `href` against the page URL; absolute URLs pass through; nil for a relative reference without a
+    /// page URL.
     func resolve(_ href: String) -> String? {
         let trimmed = href.trimmingScalars(" ")
         if trimmed.isEmpty { return nil }
         if trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://") { return trimmed }
         guard let base = pageURL.flatMap({ URL(string: $0) }) else {
-            return trimmed.hasPrefix("//") ? "https:" + trimmed : trimmed
+            // Without the page's URL a relative reference cannot be made absolute.
+            return trimmed.hasPrefix("//") ? "https:" + trimmed : nil
         }
         return URL(string: trimmed, relativeTo: base)?.absoluteString ?? trimmed
     }

@@ -2,10 +2,12 @@
 struct TextBlock {
     /// Whitespace-collapsed text.
     var text: String
-    /// Length in Unicode scalars.
+    /// Length in non-space Unicode scalars.
     var length: Int
-    /// Scalars inside links.
+    /// Non-space scalars inside links.
     var linkLength: Int
+    /// Number of links in the block.
+    var linkCount: Int
     /// Index of the innermost block element holding the text.
     var owner: Int
     /// Tag of `owner`.

@@ -85,3 +85,21 @@ import Testing
         #expect(CharsetSniffer.isValidUTF8(bytes("ab") + [0xE6, 0x97]))  // truncated at the end
     }
 }
+
+@Suite struct CharsetSupportTests {
+    @Test(arguments: [
+        "utf-8", "latin1", "shift_jis", "euc-jp", "iso-2022-jp", "euc-kr", "gbk", "big5", "koi8-r", "koi8-u",
+        "windows-1251", "windows-1250", "iso-8859-2", "iso-8859-15", "tis-620", "iso-8859-9", "utf-16le", "utf-16be",
+    ])
+    func canonicalNamesAreDecodable(_ label: String) throws {
+        let name = try #require(CharsetSniffer.canonicalName(label))
+        #expect(EncodingSupport.isSupported(name), "\(label) → \(name) is not supported by the parser")
+    }
+
+    @Test func detectedNamesAreAlwaysSupported() {
+        for declared in ["x-unknown-charset", "utf-8", "windows-1251", "euc-kr"] {
+            let page = Array("<meta charset=\"\(declared)\"><p>text</p>".utf8)
+            #expect(EncodingSupport.isSupported(CharsetSniffer.detect(page, httpContentType: nil)))
+        }
+    }
+}

@@ -42,9 +42,36 @@ import Testing
         #expect(article.authors == ["Mia Chen, Leo Park"])
     }
 
+    @Test func resolvesReferencesByID() throws {
+        let script = """
+            {"@context":"https://schema.org","@graph":[
+              {"@type":"Article","@id":"https://b.example/p#article","headline":"Referenced",
+               "author":{"@id":"https://b.example/#/schema/person/7"},
+               "publisher":{"@id":"https://b.example/#organization"}},
+              {"@type":"Organization","@id":"https://b.example/#organization","name":"Bay Weekly"},
+              {"@type":"Person","@id":"https://b.example/#/schema/person/7","name":"Noor Haddad"}
+            ]}
+            """
+        let article = try #require(JSONLDArticle.read([script]))
+        #expect(article.authors == ["Noor Haddad"])
+        #expect(article.publisher == "Bay Weekly")
+    }
+
     @Test func stringAndObjectAuthors() throws {
         let script = #"{"@type":"Article","headline":"H","author":{"@type":"Person","name":"Ola Berg"}}"#
         #expect(try #require(JSONLDArticle.read([script])).authors == ["Ola Berg"])
+    }
+
+    @Test func articleBodyKeepsLinesAndDropsMarkup() throws {
+        let script = #"""
+            {"@type":"NewsArticle","headline":"H",
+             "articleBody":"<p class=\"lead\">First line of the story, long enough.</p><p>Second &amp; last line.</p>"}
+            """#
+        let article = try #require(JSONLDArticle.read([script]))
+        #expect(article.articleBody == "First line of the story, long enough.\nSecond & last line.")
+        let plain = #"{"@type":"Article","articleBody":"One paragraph here.\n\nAnother paragraph follows it."}"#
+        let body = try #require(JSONLDArticle.read([plain])).articleBody
+        #expect(body == "One paragraph here.\nAnother paragraph follows it.")
     }
 
     @Test func noArticleNodes() {

@@ -1,0 +1,39 @@
+import Testing
+
+@testable import HeraldExtract
+
+@Suite struct FurnitureClassifierTests {
+    @Test func tokenisesClassNames() {
+        #expect(FurnitureClassifier.tokenize("share-bar relatedArticles  ad_slot") == [
+            "share", "bar", "related", "articles", "ad", "slot",
+        ])
+    }
+
+    @Test func furnitureWords() {
+        #expect(FurnitureClassifier.verdict(classAndID: "social-share", role: nil) == .furniture)
+        #expect(FurnitureClassifier.verdict(classAndID: "also-read", role: nil) == .furniture)
+        #expect(FurnitureClassifier.verdict(classAndID: "ad-container", role: nil) == .furniture)
+        #expect(FurnitureClassifier.verdict(classAndID: "comments-area", role: nil) == .strongFurniture)
+        #expect(FurnitureClassifier.verdict(classAndID: "", role: "navigation") == .furniture)
+        #expect(FurnitureClassifier.verdict(classAndID: "relatedstories", role: nil) == .furniture)
+        #expect(FurnitureClassifier.verdict(classAndID: "commentlist", role: nil) == .strongFurniture)
+        // Captions go whatever their length; "embed" alone does not make an image caption a quoted post.
+        #expect(FurnitureClassifier.verdict(classAndID: "InlineImage-imageEmbedCaption", role: nil) == .furniture)
+        #expect(FurnitureClassifier.verdict(classAndID: "wp-caption-text", role: nil, isParagraph: true) == .furniture)
+    }
+
+    @Test func noFalseHitsInsideWords() {
+        // "ad" inside "head", "shadow", "load"; "header" inside "article-header".
+        #expect(FurnitureClassifier.verdict(classAndID: "box-shadow thread-head", role: nil) == .neutral)
+        #expect(FurnitureClassifier.verdict(classAndID: "lazy-load", role: nil) == .neutral)
+        #expect(FurnitureClassifier.verdict(classAndID: "article-header", role: nil) == .content)
+        #expect(FurnitureClassifier.verdict(classAndID: "story-body", role: nil) == .content)
+    }
+
+    @Test func weakWordsAndEmbeds() {
+        #expect(FurnitureClassifier.verdict(classAndID: "byline", role: nil) == .weakFurniture)
+        #expect(FurnitureClassifier.verdict(classAndID: "lead title", role: nil, isParagraph: true) == .neutral)
+        #expect(FurnitureClassifier.verdict(classAndID: "twitter-tweet", role: nil) == .neutral)
+        #expect(FurnitureClassifier.verdict(classAndID: "social-media-embed", role: nil) == .neutral)
+    }
+}
