@@ -93,7 +93,11 @@ public final class ChangeLog: Sendable {
             }
             if events.isEmpty { return [] }
             let (seconds, nanoseconds) = RFC3339.now()
-            let time = RFC3339.format(seconds: seconds, nanoseconds: nanoseconds)
+            let millis = nanoseconds / 1_000_000
+            if core.timeCache.seconds != seconds || core.timeCache.millis != millis {
+                core.timeCache = (seconds, millis, RFC3339.format(seconds: seconds, nanoseconds: nanoseconds))
+            }
+            let time = core.timeCache.text
             var assigned: [ChangeEvent] = []
             assigned.reserveCapacity(events.count)
             var lines: [QueuedLine] = []
@@ -112,14 +116,22 @@ public final class ChangeLog: Sendable {
                 assigned.append(event)
             }
             core.lastSeq = seq
-            if core.queue.isEmpty {
+            // The writer waits for work only while the queue is empty; during its commit delay it needs waking
+            // only when the batch grew large enough to go at once.
+            let wasEmpty = core.queue.isEmpty
+            if wasEmpty {
                 core.queuedSince = ConditionLock.monotonicNow()
                 core.queue = lines
             } else {
                 core.queue.append(contentsOf: lines)
             }
+            let before = core.queueBytes
             core.queueBytes += bytes
-            core.lock.signal(.work)
+            if wasEmpty
+                || (before < ChangeLogCore.eagerBatchBytes && core.queueBytes >= ChangeLogCore.eagerBatchBytes)
+            {
+                core.lock.signal(.work)
+            }
             return assigned
         }
     }

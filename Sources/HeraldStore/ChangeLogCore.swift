@@ -25,6 +25,8 @@ final class ChangeLogCore: @unchecked Sendable {
     var waiters: [(seq: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
     var statistics = ChangeLogStatistics()
     var injectedFault: InjectedFault?
+    /// The last formatted event time, reused within the same millisecond.
+    var timeCache: (seconds: Int64, millis: Int64, text: String) = (-1, -1, "")
     /// Owned by the writer thread while it runs; by close() afterwards.
     var writer: SegmentWriter?
 
