@@ -54,6 +54,12 @@ let package = Package(
             ]
         ),
 
+        // The change-log benchmark (bench/changelog/run); never shipped.
+        .executableTarget(
+            name: "HeraldLogBench",
+            dependencies: ["HeraldStore", .product(name: "Logging", package: "swift-log")]
+        ),
+
         // A small HTTP/1.1 server on 127.0.0.1 used by tests and benchmarks (never shipped).
         .target(name: "HeraldTestServer"),
 

@@ -1,260 +1,279 @@
-import Foundation
-import Glibc
 import Logging
-import Synchronization
 
-/// The single writer of `<stateDir>/changes.ndjson`, the durable log of everything Herald changed.
+/// The single writer of the change log: `<stateDir>/changes/<first seq>.ndjson` segments, `changes.ndjson` (a hard
+/// link to the active segment) and `log.json`. See `docs/change-log.md` for the format and guarantees.
 ///
-/// Each event is one line of JSON (see ``ChangeEvent``) ending in `\n`. Sequence numbers start at 1 and are
-/// contiguous; the log's epoch (a UUID in `<stateDir>/log.json`) tells clients when numbering started over.
-/// Safe to call from several tasks: appends are serialised by an internal lock. Only one process may write the
-/// log; hold a ``StateLock`` on the state directory first.
+/// Callers assign seqs with ``enqueue(_:)`` (cheap, never blocks on I/O) and wait for durability with
+/// ``waitDurable(through:)``; a dedicated writer thread writes everything queued with one `write` and one
+/// `fdatasync` per batch (group commit). Any write or sync failure is fatal: every later call throws it.
+/// Only one process may write the log: hold a ``StateLock`` on the state directory first. Call ``close()``
+/// on shutdown so that the next start knows the shutdown was clean.
 public final class ChangeLog: Sendable {
-    /// The log file's name inside the state directory.
+    /// The live file's name inside the state directory (a hard link to the active segment).
     public static let fileName = "changes.ndjson"
     /// The metadata file's name inside the state directory.
     public static let metadataFileName = "log.json"
-    /// The type of the event appended after repairing a torn last line.
-    public static let recoveredEventType = "log.recovered"
+    /// The type of the event appended after sealing a segment that ended with a torn write.
+    public static let recoveredEventType = "herald.log.recovered"
+    /// The type of the first event of every epoch after the first.
+    public static let epochEventType = "herald.log.epoch"
 
     /// Path of `changes.ndjson`.
     public let path: String
-    /// The UUID identifying this log; part of every event `id`.
+    /// The state directory.
+    public let stateDirectory: String
+    /// The UUID of the current epoch; part of every event `id`.
     public let epoch: String
-    private let logger: Logger
-    private let state: Mutex<WriterState>
+    let options: ChangeLogOptions
+    let logger: Logger
+    let core: ChangeLogCore
 
-    private struct WriterState {
-        var fd: Int32?
-        var lastSeq: UInt64
-        /// Set after a failed write or fsync: the file's tail is unknown, so nothing more may be appended.
-        var failure: StoreError?
-    }
-
-    private init(path: String, epoch: String, fd: Int32, lastSeq: UInt64, logger: Logger) {
-        self.path = path
+    init(stateDirectory: String, epoch: String, options: ChangeLogOptions, logger: Logger, core: ChangeLogCore) {
+        self.stateDirectory = stateDirectory
+        self.path = AtomicFile.joined(stateDirectory, Self.fileName)
         self.epoch = epoch
+        self.options = options
         self.logger = logger
-        self.state = Mutex(WriterState(fd: fd, lastSeq: lastSeq, failure: nil))
+        self.core = core
     }
 
     deinit {
-        close()
+        _ = try? stopWriter(markClean: false)
     }
 
-    /// The sequence number of the last event in the log (0 when it is empty).
+    /// Opens (creating, migrating or recovering as needed) the log in `stateDirectory` and starts its writer.
+    ///
+    /// Recovery: a torn last line is terminated with `\n`, its segment sealed, a new segment started and a
+    /// `herald.log.recovered` event appended. A new epoch starts (with a `herald.log.epoch` event) when the
+    /// segments were replaced or restored, `log.json` is missing, or the machine rebooted without a clean
+    /// shutdown. Both events are durable when this returns.
+    /// - Throws: ``StoreError`` when the files cannot be read or written, or the log is corrupt.
+    public static func open(
+        stateDirectory: String, options: ChangeLogOptions = .init(), logger: Logger
+    ) throws -> ChangeLog {
+        try ChangeLogOpener(stateDirectory: stateDirectory, options: options, logger: logger, bootID: BootID.current())
+            .open()
+    }
+
+    /// ``open(stateDirectory:options:logger:)`` with the boot id given (tests).
+    static func open(
+        stateDirectory: String, options: ChangeLogOptions = .init(), logger: Logger, bootID: String?
+    ) throws -> ChangeLog {
+        try ChangeLogOpener(stateDirectory: stateDirectory, options: options, logger: logger, bootID: bootID).open()
+    }
+
+    /// The seq of the last event assigned (0 when the log is empty).
     public var lastSeq: UInt64 {
-        state.withLock { $0.lastSeq }
+        core.lock.withLock { core.lastSeq }
     }
 
-    /// Opens (creating if needed) the log in `stateDirectory` for appending.
-    ///
-    /// Finds the last sequence number by scanning from the end of the file. If the file does not end with a
-    /// newline (a write torn by a crash), the fragment is kept but terminated with `\n`, and a `log.recovered`
-    /// event with data `{"fragment_bytes": N, "last_seq": S}` is appended.
-    /// - Throws: ``StoreError``; `.corrupt` when `log.json` is missing but the log has content, or when the
-    ///   log's last event belongs to another epoch.
-    public static func open(stateDirectory: String, logger: Logger) throws -> ChangeLog {
-        try AtomicFile.createDirectories(stateDirectory)
-        let logPath = AtomicFile.joined(stateDirectory, fileName)
-        let metadataPath = AtomicFile.joined(stateDirectory, metadataFileName)
-
-        var metadata: ChangeLogMetadata?
-        if let bytes = try AtomicFile.read(metadataPath) {
-            metadata = try StateJSON.decode(ChangeLogMetadata.self, from: bytes, path: metadataPath)
-        }
-        let scan = try scanTail(logPath: logPath)
-
-        if metadata == nil, let scan, scan.size > 0 {
-            throw StoreError(
-                code: .corrupt, path: metadataPath,
-                message: "\(logPath) has content but \(metadataPath), which holds the log's epoch, is missing; "
-                    + "restore \(metadataFileName) from a backup, or move \(fileName) aside to start a new log")
-        }
-        if let old = metadata, scan == nil {
-            logger.warning(
-                "change log file is missing; starting a new log with a new epoch",
-                metadata: ["path": "\(logPath)", "old_epoch": "\(old.epoch)"])
-            metadata = nil
-        }
-        if let metadata, let scan, let lastEpoch = scan.lastEpoch, lastEpoch != metadata.epoch {
-            throw StoreError(
-                code: .corrupt, path: logPath,
-                message: "the last event in \(logPath) has epoch \(lastEpoch) but \(metadataPath) says "
-                    + "\(metadata.epoch); the two files do not belong together")
-        }
-
-        // A new epoch is recorded (durably) before the log file is created, so a crash in between never pairs
-        // an old epoch with a restarted sequence.
-        let epoch: String
-        if let metadata {
-            epoch = metadata.epoch
-        } else {
-            let fresh = ChangeLogMetadata(epoch: UUID().uuidString.lowercased(), created: RFC3339.nowString())
-            try AtomicFile.write(try StateJSON.encode(fresh), to: metadataPath)
-            epoch = fresh.epoch
-        }
-        let fd = try Syscall.open(logPath, flags: O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode: 0o644)
-        if scan == nil {
-            do {
-                try Syscall.fsyncDirectory(stateDirectory)
-            } catch {
-                Syscall.closeIgnoringErrors(fd)
-                throw error
-            }
-        }
-
-        var lastSeq = scan?.lastSeq ?? 0
-        var fragmentBytes = (scan?.partialBytes ?? 0) + (scan?.fragmentLineBytes ?? 0)
-        if let scan, let partialSeq = scan.partialSeq {
-            // The crash cut off only the final newline: the event itself is intact.
-            guard partialSeq == lastSeq + 1, scan.fragmentLineBytes == 0 else {
-                Syscall.closeIgnoringErrors(fd)
-                throw StoreError(
-                    code: .corrupt, path: logPath,
-                    message: "change log \(logPath) is corrupt: its unterminated last line has seq \(partialSeq) "
-                        + "but the line before it has seq \(lastSeq)")
-            }
-            lastSeq = partialSeq
-            fragmentBytes = 0
-        }
-        let log = ChangeLog(path: logPath, epoch: epoch, fd: fd, lastSeq: lastSeq, logger: logger)
-        if let scan, scan.partialBytes > 0 || scan.fragmentLineBytes > 0 {
-            if scan.partialBytes > 0 {
-                try log.writeRaw([0x0A])
-            }
-            logger.warning(
-                fragmentBytes > 0
-                    ? "change log ended with a torn write; kept the fragment as an unparseable line"
-                    : "change log's last event lacked its newline (torn write); completed it",
-                metadata: ["path": "\(logPath)", "fragment_bytes": "\(fragmentBytes)", "last_seq": "\(lastSeq)"])
-            _ = try log.append([
-                PendingEvent(
-                    type: recoveredEventType, subject: fileName,
-                    data: ["fragment_bytes": .int(fragmentBytes), "last_seq": .int(Int64(lastSeq))])
-            ])
-        }
-        return log
+    /// The seq of the last event written and fdatasynced.
+    public var durableSeq: UInt64 {
+        core.lock.withLock { core.durableSeq }
     }
 
-    /// Appends `events` durably and returns them with `seq`, `id`, `epoch` and `time` assigned.
+    /// Counters since the log was opened (batches, syncs, rotations...).
+    public var statistics: ChangeLogStatistics {
+        core.lock.withLock { core.statistics }
+    }
+
+    /// Assigns `seq`, `id`, `epoch` and `time` to `events` (in call order, under a lock) and queues their lines
+    /// for the writer thread. Never blocks on I/O. The events of one call share the same `time`.
     ///
-    /// All lines go out in one `write` on an `O_APPEND` descriptor (looping only on a short write), followed by
-    /// one `fdatasync`. The events of one call share the same `time`.
-    /// - Throws: ``StoreError``. After a write or fsync failure the log is unusable: this and every later call
-    ///   throws, and the daemon must stop (the next start repairs the tail). `.invalidArgument` when an event
-    ///   cannot be encoded; the log stays usable then.
-    public func append(_ events: [PendingEvent]) throws -> [ChangeEvent] {
-        try state.withLock { (state) throws(StoreError) -> [ChangeEvent] in
-            guard let fd = try usableDescriptor(state) else { return [] }
+    /// An event whose line would exceed ``ChangeLogOptions/maxLineBytes`` has its `data` stored in
+    /// `changes/payloads/<seq>.json` and gets `{"payload_ref": "changes/payloads/<seq>.json", "payload_bytes": N}`
+    /// as `data` instead (the returned event shows what the log holds).
+    /// - Throws: ``StoreError``: `.invalidArgument` when an event cannot be encoded (nothing is queued then, and
+    ///   the log stays usable); the log's fatal error after a failed write; `.invalidArgument` after ``close()``.
+    public func enqueue(_ events: [PendingEvent]) throws -> [ChangeEvent] {
+        try core.lock.withLock { () throws(StoreError) -> [ChangeEvent] in
+            if let failure = core.failure { throw core.unusableError(failure) }
+            if core.closing {
+                throw StoreError(code: .invalidArgument, path: path, message: "change log \(path) is closed")
+            }
             if events.isEmpty { return [] }
-            let time = RFC3339.nowString()
+            let (seconds, nanoseconds) = RFC3339.now()
+            let millis = nanoseconds / 1_000_000
+            if core.timeCache.seconds != seconds || core.timeCache.millis != millis {
+                core.timeCache = (seconds, millis, RFC3339.format(seconds: seconds, nanoseconds: nanoseconds))
+            }
+            let time = core.timeCache.text
             var assigned: [ChangeEvent] = []
             assigned.reserveCapacity(events.count)
-            var bytes: [UInt8] = []
-            var seq = state.lastSeq
-            for event in events {
+            var lines: [QueuedLine] = []
+            lines.reserveCapacity(events.count)
+            var seq = core.lastSeq
+            var bytes = 0
+            for pending in events {
                 seq += 1
-                let full = ChangeEvent(
-                    seq: seq, epoch: epoch, time: time, type: event.type, subject: event.subject, data: event.data)
-                do {
-                    bytes.append(contentsOf: try StateJSON.encode(full))
-                } catch {
-                    throw StoreError(
-                        code: .invalidArgument, path: path,
-                        message: "cannot append \(event.type) event for \(event.subject): \(error)")
-                }
-                bytes.append(0x0A)
-                assigned.append(full)
+                var event = ChangeEvent(
+                    seq: seq, epoch: epoch, time: time, type: pending.type, subject: pending.subject,
+                    data: pending.data)
+                let line = try encodeLine(&event)
+                bytes += line.bytes.count
+                lines.append(
+                    QueuedLine(seq: seq, bytes: line.bytes, payload: line.payload, unixSeconds: seconds))
+                assigned.append(event)
             }
-            do throws(StoreError) {
-                try Syscall.writeAll(fd, bytes, path: path)
-                try Syscall.fdatasync(fd, path: path)
-            } catch {
-                state.failure = error
-                logger.critical(
-                    "change log write failed; no further events can be appended",
-                    metadata: ["path": "\(path)", "error": "\(error.message)"])
-                throw error
+            core.lastSeq = seq
+            // The writer waits for work only while the queue is empty; during its commit delay it needs waking
+            // only when the batch grew large enough to go at once.
+            let wasEmpty = core.queue.isEmpty
+            if wasEmpty {
+                core.queuedSince = ConditionLock.monotonicNow()
+                core.queue = lines
+            } else {
+                core.queue.append(contentsOf: lines)
             }
-            state.lastSeq = seq
+            let before = core.queueBytes
+            core.queueBytes += bytes
+            if wasEmpty
+                || (before < ChangeLogCore.eagerBatchBytes && core.queueBytes >= ChangeLogCore.eagerBatchBytes)
+            {
+                core.lock.signal(.work)
+            }
             return assigned
         }
     }
 
-    /// Closes the log file. Later appends throw.
-    public func close() {
-        state.withLock { state in
-            if let fd = state.fd {
-                Syscall.closeIgnoringErrors(fd)
-                state.fd = nil
-            }
-        }
-    }
-
-    /// Writes bytes without an event (used to terminate a torn line), then fdatasyncs.
-    private func writeRaw(_ bytes: [UInt8]) throws(StoreError) {
-        try state.withLock { (state) throws(StoreError) in
-            guard let fd = try usableDescriptor(state) else { return }
-            do throws(StoreError) {
-                try Syscall.writeAll(fd, bytes, path: path)
-                try Syscall.fdatasync(fd, path: path)
-            } catch {
-                state.failure = error
-                throw error
-            }
-        }
-    }
-
-    private func usableDescriptor(_ state: WriterState) throws(StoreError) -> Int32? {
-        if let failure = state.failure {
+    /// Encodes one event as a line with its newline, moving `data` to a payload file when the line is too long.
+    private func encodeLine(_ event: inout ChangeEvent) throws(StoreError) -> (bytes: [UInt8], payload: [UInt8]?) {
+        var line: [UInt8] = []
+        line.reserveCapacity(320)
+        do {
+            try ChangeEventEncoder.append(event, to: &line)
+        } catch {
             throw StoreError(
-                code: failure.code, path: path,
-                message: "change log \(path) is unusable after an earlier failure (\(failure.message)); "
-                    + "restart herald to recover it")
+                code: .invalidArgument, path: path,
+                message: "cannot append \(event.type) event for \(event.subject): \(error.message)")
         }
-        guard let fd = state.fd else {
-            throw StoreError(code: .invalidArgument, path: path, message: "change log \(path) is closed")
+        line.append(0x0A)
+        if line.count <= options.maxLineBytes { return (line, nil) }
+
+        let payload = try ChangeEventEncoder.encode(event.data)
+        let reference = SegmentWriter.payloadRelativePath(seq: event.seq)
+        event.data = ["payload_ref": .string(reference), "payload_bytes": .int(Int64(payload.count))]
+        line.removeAll(keepingCapacity: true)
+        try ChangeEventEncoder.append(event, to: &line)
+        line.append(0x0A)
+        guard line.count <= options.maxLineBytes else {
+            throw StoreError(
+                code: .invalidArgument, path: path,
+                message: "cannot append \(event.type) event for \(event.subject): its line is \(line.count) bytes "
+                    + "even without its data, more than the limit of \(options.maxLineBytes)")
         }
-        return fd
+        return (line, payload)
     }
 
-    /// What the end of an existing log file looks like.
-    struct TailScan {
-        var size: Int64
-        /// Seq of the last complete, parseable line (0 when there is none).
-        var lastSeq: UInt64
-        /// Epoch of that line, when it decodes as a ``ChangeEvent``.
-        var lastEpoch: String?
-        /// Bytes after the last newline.
-        var partialBytes: Int64
-        /// Seq of the bytes after the last newline, if they form a complete event that only lacks its newline.
-        var partialSeq: UInt64?
-        /// Bytes of complete but unparseable lines after the last valid one (an earlier, unfinished recovery).
-        var fragmentLineBytes: Int64
-    }
-
-    /// Scans the log from its end; nil when the file does not exist.
-    static func scanTail(logPath: String) throws(StoreError) -> TailScan? {
-        guard let fd = try Syscall.openIfExists(logPath, flags: O_RDONLY | O_CLOEXEC) else { return nil }
-        defer { Syscall.closeIgnoringErrors(fd) }
-        let size = Int64(try Syscall.fstat(fd, path: logPath).st_size)
-        let end = try BackwardLineReader.completeEnd(fd: fd, size: size, path: logPath)
-        var scan = TailScan(
-            size: size, lastSeq: 0, lastEpoch: nil, partialBytes: size - end, partialSeq: nil, fragmentLineBytes: 0)
-        if scan.partialBytes > 0, scan.partialBytes < 1 << 20 {
-            let partial = try Syscall.pread(fd, count: Int(scan.partialBytes), offset: end, path: logPath)
-            scan.partialSeq = LogLine.seq(of: partial[...])
-        }
-        var reader = BackwardLineReader(fd: fd, path: logPath, end: end)
-        while let (_, line) = try reader.next() {
-            if let seq = LogLine.seq(of: line[...]) {
-                scan.lastSeq = seq
-                scan.lastEpoch = try? StateJSON.decode(ChangeEvent.self, from: line).epoch
-                break
+    /// Returns when every event up to `seq` is written and fdatasynced.
+    /// - Throws: the log's fatal ``StoreError`` if the writer failed before reaching `seq`.
+    public func waitDurable(through seq: UInt64) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            core.lock.lock()
+            if core.durableSeq >= seq {
+                core.lock.unlock()
+                continuation.resume()
+            } else if let failure = core.failure {
+                core.lock.unlock()
+                continuation.resume(throwing: core.unusableError(failure))
+            } else if seq > core.lastSeq || core.writerExited {
+                let last = core.lastSeq
+                core.lock.unlock()
+                continuation.resume(
+                    throwing: StoreError(
+                        code: .invalidArgument, path: path,
+                        message: "cannot wait for seq \(seq): the change log has assigned only up to \(last)"))
+            } else {
+                core.waiters.append((seq, continuation))
+                core.lock.unlock()
             }
-            scan.fragmentLineBytes += Int64(line.count)
         }
-        return scan
+    }
+
+    /// Blocks the calling thread until every event up to `seq` is durable (tools and tests; not for the
+    /// cooperative thread pool).
+    /// - Throws: the log's fatal ``StoreError`` if the writer failed before reaching `seq`.
+    public func waitDurableBlocking(through seq: UInt64) throws {
+        try core.lock.withLock { () throws(StoreError) in
+            while core.durableSeq < seq {
+                if let failure = core.failure { throw core.unusableError(failure) }
+                if seq > core.lastSeq || core.writerExited {
+                    throw StoreError(
+                        code: .invalidArgument, path: path,
+                        message: "cannot wait for seq \(seq): the change log has assigned only up to "
+                            + "\(core.lastSeq)")
+                }
+                core.lock.wait(.progress)
+            }
+        }
+    }
+
+    /// Appends `events` and returns once they are durable (``enqueue(_:)`` then ``waitDurable(through:)``).
+    public func append(_ events: [PendingEvent]) async throws -> [ChangeEvent] {
+        let assigned = try enqueue(events)
+        if let last = assigned.last { try await waitDurable(through: last.seq) }
+        return assigned
+    }
+
+    /// Appends `events` and blocks the calling thread until they are durable. For tools and tests: must not be
+    /// called from the cooperative thread pool.
+    public func appendAndWait(_ events: [PendingEvent]) throws -> [ChangeEvent] {
+        let assigned = try enqueue(events)
+        if let last = assigned.last { try waitDurableBlocking(through: last.seq) }
+        return assigned
+    }
+
+    /// Blocking append, chosen in synchronous contexts; kept while callers move to ``append(_:)`` (async) or
+    /// ``appendAndWait(_:)``, and to be removed then.
+    public func append(_ events: [PendingEvent]) throws -> [ChangeEvent] {
+        try appendAndWait(events)
+    }
+
+    /// Flushes and fsyncs everything queued, stops the writer thread, and records the clean-shutdown mark in
+    /// `log.json`. Later appends throw. Calling it again does nothing.
+    ///
+    /// Errors are logged, not thrown, while the daemon still calls it without `try`; see ``closeChecked()``.
+    public func close() {
+        do {
+            try closeChecked()
+        } catch {
+            logger.error("closing the change log failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// ``close()``, throwing the log's fatal error (or a failure to write the clean-shutdown mark).
+    public func closeChecked() throws {
+        try stopWriter(markClean: true)
+    }
+
+    /// Stops the writer after it drained the queue; with `markClean`, writes the clean-shutdown mark when the log
+    /// did not fail. Idempotent.
+    @discardableResult
+    private func stopWriter(markClean: Bool) throws(StoreError) -> Bool {
+        core.lock.lock()
+        if core.writer == nil {
+            core.lock.unlock()
+            return false
+        }
+        core.closing = true
+        core.lock.signal(.work)
+        while !core.writerExited { core.lock.wait(.progress) }
+        let writer = core.writer!
+        core.writer = nil
+        let failure = core.failure
+        let durable = core.durableSeq
+        core.lock.unlock()
+        do {
+            try writer.finish(clean: markClean && failure == nil, lastSeq: durable)
+        } catch {
+            throw error
+        }
+        if let failure { throw core.unusableError(failure) }
+        return true
+    }
+
+    /// Makes the writer fail its next write or sync with `errno` (tests).
+    func injectFault(_ operation: InjectedFault.Operation, errno: Int32) {
+        core.lock.withLock { core.injectedFault = InjectedFault(operation: operation, errno: errno) }
     }
 }

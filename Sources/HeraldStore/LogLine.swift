@@ -7,7 +7,21 @@ enum LogLine {
     /// nor UTF-8: it only has to tell Herald's own lines from torn prefixes of them.
     static func seq(of line: ArraySlice<UInt8>) -> UInt64? {
         var scanner = Scanner(bytes: line)
-        return scanner.topLevelSeq()
+        return scanner.topLevel()?.seq
+    }
+
+    /// The top-level `seq`, `epoch` and `type` of a line (see ``seq(of:)``); the strings are nil when absent,
+    /// and are returned as written (Herald's epochs and types never need escapes).
+    static func fields(of line: ArraySlice<UInt8>) -> Fields? {
+        var scanner = Scanner(bytes: line)
+        return scanner.topLevel()
+    }
+
+    /// What ``fields(of:)`` extracts.
+    struct Fields: Equatable {
+        var seq: UInt64
+        var epoch: String?
+        var type: String?
     }
 
     private struct Scanner {
@@ -19,12 +33,14 @@ enum LogLine {
             self.index = bytes.startIndex
         }
 
-        mutating func topLevelSeq() -> UInt64? {
+        mutating func topLevel() -> Fields? {
             skipWhitespace()
             guard consume(UInt8(ascii: "{")) else { return nil }
             var seq: UInt64?
+            var epoch: String?
+            var type: String?
             skipWhitespace()
-            if consume(UInt8(ascii: "}")) { return finish(seq) }
+            if consume(UInt8(ascii: "}")) { return finish(seq, epoch, type) }
             while true {
                 skipWhitespace()
                 guard let key = readString() else { return nil }
@@ -34,19 +50,29 @@ enum LogLine {
                 if key.elementsEqual("seq".utf8) {
                     guard seq == nil, let value = readUnsigned() else { return nil }
                     seq = value
+                } else if key.elementsEqual("epoch".utf8) || key.elementsEqual("type".utf8),
+                    index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"")
+                {
+                    guard let raw = readString() else { return nil }
+                    if key.first == UInt8(ascii: "e") {
+                        epoch = String(decoding: raw, as: UTF8.self)
+                    } else {
+                        type = String(decoding: raw, as: UTF8.self)
+                    }
                 } else {
                     guard skipValue() else { return nil }
                 }
                 skipWhitespace()
                 if consume(UInt8(ascii: ",")) { continue }
                 guard consume(UInt8(ascii: "}")) else { return nil }
-                return finish(seq)
+                return finish(seq, epoch, type)
             }
         }
 
-        private mutating func finish(_ seq: UInt64?) -> UInt64? {
+        private mutating func finish(_ seq: UInt64?, _ epoch: String?, _ type: String?) -> Fields? {
             skipWhitespace()
-            return index == bytes.endIndex ? seq : nil
+            guard index == bytes.endIndex, let seq else { return nil }
+            return Fields(seq: seq, epoch: epoch, type: type)
         }
 
         private mutating func skipWhitespace() {

@@ -1,0 +1,272 @@
+import Glibc
+
+/// An incremental reader of the change log across its segments, for `herald tail` and clients: call
+/// ``readAvailable(limit:)`` for what is there, ``waitForChanges(timeout:)`` to sleep until the log may have grown.
+///
+/// Guarantees: events come out in seq order, each once, none skipped. Only complete lines (ending in `\n`) are
+/// read. An unparseable line (a torn write sealed by recovery) is skipped only when the next event's seq follows
+/// the previous one; any other jump throws `.corrupt`. A segment is left only when a later one exists and the
+/// current one has been read to its end (the writer never writes a segment again once the next exists).
+///
+/// Not thread-safe: use one tailer from one thread at a time.
+public final class ChangeLogTailer {
+    /// One event as read from the log.
+    public struct Event: Sendable, Equatable {
+        /// Its seq.
+        public var seq: UInt64
+        /// Its epoch.
+        public var epoch: String
+        /// Its type.
+        public var type: String
+        /// The line's bytes exactly as stored, without the newline.
+        public var line: [UInt8]
+    }
+
+    /// The state directory.
+    public let stateDirectory: String
+    /// The seq of the last event read (or the start position).
+    public private(set) var lastSeq: UInt64
+    /// The epoch of the event at ``lastSeq`` when known (nil at the start position until an event is read).
+    public private(set) var lastEpoch: String?
+
+    /// The cursor for the position reached: the last event read (or the start).
+    public var cursor: ChangeLogCursor { ChangeLogCursor(epoch: lastEpoch ?? "", seq: lastSeq) }
+
+    private var segment: LogSegment?
+    private var fd: Int32 = -1
+    private var identity: (device: UInt64, inode: UInt64) = (0, 0)
+    /// File offset of `buffer[0]`: always just after a newline (or 0).
+    private var offset: Int64 = 0
+    /// Bytes read from `offset` that do not yet end with a newline.
+    private var buffer: [UInt8] = []
+    /// The newest valid seq seen, including skipped ones before the start position.
+    private var lastSeen: UInt64?
+    /// Whether an unparseable line was skipped since the last valid one.
+    private var skippedFragment = false
+    private var watcher: DirectoryWatcher?
+
+    /// Starts after `seq` (0: from the first event).
+    /// - Throws: ``ChangeLogCursorError`` `.expired` when events after `seq` were deleted by retention;
+    ///   ``StoreError`` when the log cannot be read.
+    public init(stateDirectory: String, after seq: UInt64) throws {
+        self.stateDirectory = stateDirectory
+        self.lastSeq = seq
+        try checkRetention(after: seq)
+        _ = try locate()
+    }
+
+    /// Starts at the first retained event, whatever retention deleted.
+    public convenience init(fromStartOf stateDirectory: String) throws {
+        let metadata = try ChangeLogMetadata.load(stateDirectory: stateDirectory)
+        let segments = try LogSegment.list(stateDirectory: stateDirectory)
+        let first = max(metadata?.firstSeq ?? 1, segments.first?.firstSeq ?? 1)
+        try self.init(stateDirectory: stateDirectory, after: first - 1)
+    }
+
+    /// Starts after `cursor`, checking that it belongs to this log.
+    /// - Throws: ``ChangeLogCursorError``: `.epochChanged` when the event at the cursor's seq has another epoch
+    ///   or the cursor is ahead of the log; `.expired` when the events after it were deleted by retention.
+    public convenience init(stateDirectory: String, cursor: ChangeLogCursor) throws {
+        try self.init(stateDirectory: stateDirectory, after: cursor.seq)
+        try check(cursor)
+    }
+
+    deinit {
+        if fd >= 0 { Syscall.closeIgnoringErrors(fd) }
+    }
+
+    // MARK: - Start position
+
+    private func checkRetention(after seq: UInt64) throws {
+        let metadata = try ChangeLogMetadata.load(stateDirectory: stateDirectory)
+        let segments = try LogSegment.list(stateDirectory: stateDirectory)
+        let first = max(metadata?.firstSeq ?? 1, segments.first?.firstSeq ?? 1)
+        if seq + 1 < first {
+            throw ChangeLogCursorError(
+                code: .expired,
+                message: "position \(seq) is older than the retained change log, which starts at seq \(first): "
+                    + "events \(seq + 1)...\(first - 1) were deleted by retention; resync with --from-start")
+        }
+    }
+
+    private func check(_ cursor: ChangeLogCursor) throws {
+        guard cursor.seq > 0 else { return }
+        let metadata = try ChangeLogMetadata.load(stateDirectory: stateDirectory)
+        let current = metadata?.epoch ?? "(none)"
+        func mismatch(_ found: String) -> ChangeLogCursorError {
+            ChangeLogCursorError(
+                code: .epochChanged,
+                message: "cursor is from epoch \(cursor.epoch), the log is now epoch \(current) (seq \(cursor.seq) "
+                    + "belongs to epoch \(found)): resync from --from-start")
+        }
+        if let anchorEpoch = lastEpoch {
+            if anchorEpoch != cursor.epoch { throw mismatch(anchorEpoch) }
+            return
+        }
+        // The event at the cursor is not in the log.
+        let segments = try LogSegment.list(stateDirectory: stateDirectory)
+        let logEnd = try Self.lastSeq(segments: segments)
+        if cursor.seq > logEnd {
+            throw ChangeLogCursorError(
+                code: .epochChanged,
+                message: "cursor is at seq \(cursor.seq) of epoch \(cursor.epoch) but the log (epoch \(current)) "
+                    + "ends at seq \(logEnd): it was reset or restored; resync from --from-start")
+        }
+        // Just before the first retained event: the recorded epoch starts tell.
+        guard let recorded = metadata?.epoch(ofSeq: cursor.seq) else { throw mismatch("unknown") }
+        if recorded != cursor.epoch { throw mismatch(recorded) }
+    }
+
+    /// The seq of the last valid event in the log (0 when there is none).
+    static func lastSeq(segments: [LogSegment]) throws -> UInt64 {
+        for segment in segments.reversed() {
+            if let seq = try ChangeLogOpener.scanTail(path: segment.path).lastSeq { return seq }
+            // A segment without events: the events before it end just before its name.
+            if segment.firstSeq > 1 { return segment.firstSeq - 1 }
+        }
+        return 0
+    }
+
+    /// Opens the segment holding `lastSeq + 1` and positions after the line with seq `lastSeq` (or the newest
+    /// line before it). Returns false when the log has no segment yet.
+    private func locate() throws -> Bool {
+        let segments = try LogSegment.list(stateDirectory: stateDirectory)
+        guard !segments.isEmpty else { return false }
+        let target = segments.last { $0.firstSeq <= lastSeq + 1 } ?? segments[0]
+        try open(target)
+        if target.firstSeq == lastSeq + 1 {
+            if lastSeq > 0 { lastSeen = lastSeq }
+            return true
+        }
+        let st = try Syscall.fstat(fd, path: target.path)
+        let end = try BackwardLineReader.completeEnd(fd: fd, size: Int64(st.st_size), path: target.path)
+        var reader = BackwardLineReader(fd: fd, path: target.path, end: end)
+        while let (lineOffset, line) = try reader.next() {
+            guard let fields = LogLine.fields(of: line[...]), fields.seq <= lastSeq else { continue }
+            offset = lineOffset + Int64(line.count) + 1
+            lastSeen = fields.seq
+            if fields.seq == lastSeq { lastEpoch = fields.epoch }
+            break
+        }
+        return true
+    }
+
+    private func open(_ target: LogSegment) throws {
+        let newFD = try Syscall.open(target.path, flags: O_RDONLY | O_CLOEXEC)
+        let st: stat
+        do {
+            st = try Syscall.fstat(newFD, path: target.path)
+        } catch {
+            Syscall.closeIgnoringErrors(newFD)
+            throw error
+        }
+        if fd >= 0 { Syscall.closeIgnoringErrors(fd) }
+        fd = newFD
+        segment = target
+        identity = (UInt64(st.st_dev), UInt64(st.st_ino))
+        offset = 0
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: - Reading
+
+    /// Reads the complete events available now (at most about `limit`), across segments.
+    /// - Throws: ``StoreError`` `.corrupt` when seqs are not contiguous or the log was replaced while read.
+    public func readAvailable(limit: Int = .max) throws -> [Event] {
+        var events: [Event] = []
+        if segment == nil {
+            guard try locate() else { return [] }
+        }
+        while events.count < limit {
+            try drain(into: &events, limit: limit)
+            if events.count >= limit { break }
+            guard let current = segment else { break }
+            let segments = try LogSegment.list(stateDirectory: stateDirectory)
+            guard let next = segments.first(where: { $0.firstSeq > current.firstSeq }) else {
+                try checkNotReplaced(current, segments: segments)
+                break
+            }
+            // A later segment exists, so the current one is final: read it to its very end, then move on.
+            try drain(into: &events, limit: .max)
+            if !buffer.isEmpty {
+                // A sealed segment never ends without a newline; treat the rest as an unparseable line.
+                skippedFragment = true
+                buffer.removeAll()
+            }
+            try open(next)
+        }
+        return events
+    }
+
+    private func checkNotReplaced(_ current: LogSegment, segments: [LogSegment]) throws {
+        let st = try Syscall.statPath(current.path)
+        if let st, UInt64(st.st_dev) == identity.device, UInt64(st.st_ino) == identity.inode { return }
+        throw StoreError(
+            code: .corrupt, path: current.path,
+            message: st == nil
+                ? "change log segment \(current.path) was removed while it was being read and no later segment "
+                    + "exists: the log was reset or replaced; resync from --from-start"
+                : "change log segment \(current.path) was replaced while it was being read: the log was reset or "
+                    + "restored; resync from --from-start")
+    }
+
+    /// Reads the current segment from the position reached to its end, handling complete lines.
+    private func drain(into events: inout [Event], limit: Int) throws {
+        guard let current = segment else { return }
+        let chunk = 256 * 1024
+        while events.count < limit {
+            let bytes = try Syscall.pread(fd, count: chunk, offset: offset + Int64(buffer.count), path: current.path)
+            if bytes.isEmpty { return }
+            buffer.append(contentsOf: bytes)
+            var start = 0
+            while events.count < limit, let newline = buffer[start...].firstIndex(of: 0x0A) {
+                try handle(buffer[start..<newline], into: &events, path: current.path)
+                start = newline + 1
+            }
+            if start > 0 {
+                offset += Int64(start)
+                buffer.removeFirst(start)
+            }
+            if bytes.count < chunk { return }
+        }
+    }
+
+    private func handle(_ line: ArraySlice<UInt8>, into events: inout [Event], path: String) throws {
+        guard let fields = LogLine.fields(of: line) else {
+            skippedFragment = true
+            return
+        }
+        let seq = fields.seq
+        let context = skippedFragment ? " (after an unparseable line)" : ""
+        if let seen = lastSeen, seq <= seen {
+            throw StoreError(
+                code: .corrupt, path: path,
+                message: "change log \(path) is corrupt: seq \(seq) follows seq \(seen)\(context); "
+                    + "sequence numbers go backwards")
+        }
+        lastSeen = seq
+        skippedFragment = false
+        if seq <= lastSeq { return }
+        guard seq == lastSeq + 1 else {
+            throw StoreError(
+                code: .corrupt, path: path,
+                message: "change log \(path) is corrupt: expected seq \(lastSeq + 1) but found seq \(seq)\(context); "
+                    + "events \(lastSeq + 1)...\(seq - 1) are missing")
+        }
+        lastSeq = seq
+        lastEpoch = fields.epoch
+        events.append(Event(seq: seq, epoch: fields.epoch ?? "", type: fields.type ?? "", line: Array(line)))
+    }
+
+    // MARK: - Waiting
+
+    /// Blocks until the log may have changed (inotify on the segment directory) or `timeout` passed.
+    public func waitForChanges(timeout: Duration) {
+        guard let watcher else {
+            // Events from before the watch existed are lost: report a possible change at once.
+            watcher = DirectoryWatcher(stateDirectory: stateDirectory)
+            return
+        }
+        watcher.wait(timeout: timeout)
+    }
+}
