@@ -114,7 +114,7 @@ struct HeraldLogBench {
         }
         let elapsed = now() - start
         let stats = log.statistics
-        try log.closeChecked()
+        try log.close()
         let rate = Double(stats.events) / elapsed
         print(
             String(
@@ -138,7 +138,7 @@ struct HeraldLogBench {
         }
         let elapsed = now() - start
         let stats = log.statistics
-        try log.closeChecked()
+        try log.close()
         let rate = Double(n) / elapsed
         print(
             String(
@@ -229,7 +229,7 @@ struct HeraldLogBench {
         stopFollower.set()
         process?.terminate()
         process?.waitUntilExit()
-        try log.closeChecked()
+        try log.close()
 
         var latencies = sent.compactMap { entry in arrivals.time(of: entry.seq).map { ($0 - entry.time) * 1000 } }
         let missing = sent.count - latencies.count
@@ -287,7 +287,7 @@ struct HeraldLogBench {
                 _ = try log.appendAndWait((n..<(n + count)).map(articleEvent))
                 n += count
             }
-            try log.closeChecked()
+            try log.close()
             _ = FileManager.default.createFile(atPath: marker, contents: nil)
             print(String(format: "generated a log of %d events in %.1f s (kept for later runs)", n, now() - start))
         }
@@ -296,7 +296,7 @@ struct HeraldLogBench {
         var log = try ChangeLog.open(stateDirectory: dir, logger: logger)
         let cleanOpen = now() - start
         let lastSeq = log.lastSeq
-        try log.closeChecked()
+        try log.close()
         var metadata = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/log.json")))
             as? [String: Any] ?? [:]
         metadata["clean_shutdown"] = false
@@ -305,7 +305,7 @@ struct HeraldLogBench {
         start = now()
         log = try ChangeLog.open(stateDirectory: dir, logger: logger)
         let killedOpen = now() - start
-        try log.closeChecked()
+        try log.close()
 
         start = now()
         let tailer = try ChangeLogTailer(stateDirectory: dir, after: lastSeq - 10)

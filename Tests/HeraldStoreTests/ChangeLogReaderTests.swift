@@ -126,7 +126,7 @@ import Testing
             try await writer.value
             #expect(seen == Array(1...300))
             #expect(log.statistics.rotations > 5)
-            try log.closeChecked()
+            try log.close()
         }
     }
 
@@ -198,7 +198,7 @@ import Testing
             #expect(try ChangeLogCursor.load(from: cursorPath) == ChangeLogCursor(epoch: epoch, seq: 5))
             #expect(try ChangeLogCursor.load(from: "\(dir)/missing.cursor") == nil)
             _ = try log.appendAndWait([testEvent(6)])
-            try log.closeChecked()
+            try log.close()
             let saved = try #require(try ChangeLogCursor.load(from: cursorPath))
             let resumed = try ChangeLogTailer(stateDirectory: dir, cursor: saved)
             #expect(try resumed.readAvailable().map(\.seq) == [6])
@@ -219,7 +219,7 @@ import Testing
             try ChangeLogTests.rewrite(path, Array(lines.prefix(2).map { $0 + "\n" }.joined().utf8))
             let after = try openLog(dir, boot: "B")
             _ = try after.appendAndWait([testEvent(4)])
-            try after.closeChecked()
+            try after.close()
             // Event 3 now exists again, in the new epoch: the reader's cursor (old epoch, 3) must be refused.
             let error = #expect(throws: ChangeLogCursorError.self) {
                 _ = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: oldEpoch, seq: 3))
@@ -239,7 +239,7 @@ import Testing
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
             _ = try log.appendAndWait([testEvent(1)])
-            try log.closeChecked()
+            try log.close()
             let error = #expect(throws: ChangeLogCursorError.self) {
                 _ = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: log.epoch, seq: 9))
             }
@@ -255,7 +255,7 @@ import Testing
             options.retainSegments = 2
             let log = try openLog(dir, options: options)
             for n in 1...5 { _ = try log.appendAndWait([testEvent(n)]) }
-            try log.closeChecked()
+            try log.close()
             #expect(try metadataJSON(dir)["first_seq"] == 4)
             let error = #expect(throws: ChangeLogCursorError.self) {
                 _ = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: log.epoch, seq: 2))
