@@ -135,7 +135,14 @@ public final class ChangeLogTailer {
         let target = segments.last { $0.firstSeq <= lastSeq + 1 } ?? segments[0]
         try open(target)
         if target.firstSeq == lastSeq + 1 {
-            if lastSeq > 0 { lastSeen = lastSeq }
+            // The start is at a segment boundary: the event at `lastSeq` (if any) ends the segment before.
+            if lastSeq > 0 {
+                lastSeen = lastSeq
+                if let previous = segments.last(where: { $0.firstSeq < target.firstSeq }) {
+                    let scan = try ChangeLogOpener.scanTail(path: previous.path)
+                    if scan.lastSeq == lastSeq { lastEpoch = scan.lastEpoch }
+                }
+            }
             return true
         }
         let st = try Syscall.fstat(fd, path: target.path)
@@ -193,9 +200,20 @@ public final class ChangeLogTailer {
                 skippedFragment = true
                 buffer.removeAll()
             }
+            if next.firstSeq > lastSeq + 1 { try checkNotBehindRetention() }
             try open(next)
         }
         return events
+    }
+
+    /// Throws `.expired` when retention deleted events this reader has not read yet.
+    private func checkNotBehindRetention() throws {
+        let first = try ChangeLogMetadata.load(stateDirectory: stateDirectory)?.firstSeq ?? 1
+        guard first > lastSeq + 1 else { return }
+        throw ChangeLogCursorError(
+            code: .expired,
+            message: "the reader fell behind retention: it read up to seq \(lastSeq) but the retained change log "
+                + "now starts at seq \(first); resync with --from-start")
     }
 
     private func checkNotReplaced(_ current: LogSegment, segments: [LogSegment]) throws {

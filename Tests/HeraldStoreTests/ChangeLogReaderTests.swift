@@ -181,6 +181,41 @@ import Testing
         }
     }
 
+    @Test func followerThatFellBehindRetentionIsToldSo() throws {
+        try withTemporaryDirectory { dir throws in
+            var options = ChangeLogOptions()
+            options.segmentMaxAge = .zero
+            let log = try openLog(dir, options: options)
+            _ = try log.appendAndWait([testEvent(1)])
+            let tailer = try ChangeLogTailer(stateDirectory: dir, after: 0)
+            #expect(try tailer.readAvailable().map(\.seq) == [1])
+            try log.close()
+            options.retainSegments = 1
+            let pruning = try openLog(dir, options: options)
+            for n in 2...4 { _ = try pruning.appendAndWait([testEvent(n)]) }
+            try pruning.close()
+            let error = #expect(throws: ChangeLogCursorError.self) { _ = try tailer.readAvailable() }
+            #expect(error?.code == .expired)
+        }
+    }
+
+    @Test func cursorAtASegmentBoundaryIsCheckedAgainstTheEventBeforeIt() throws {
+        try withTemporaryDirectory { dir throws in
+            var options = ChangeLogOptions()
+            options.segmentMaxAge = .zero
+            let log = try openLog(dir, options: options)
+            _ = try log.appendAndWait([testEvent(1)])
+            _ = try log.appendAndWait([testEvent(2)])
+            try log.close()
+            // Seq 1 ends segment 1; the cursor names the wrong epoch for it, and log.json cannot vouch for it.
+            #expect(throws: ChangeLogCursorError.self) {
+                _ = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: "wrong", seq: 1))
+            }
+            let tailer = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: log.epoch, seq: 1))
+            #expect(try tailer.readAvailable().map(\.seq) == [2])
+        }
+    }
+
     // MARK: - Cursors
 
     @Test func cursorResumesAfterItsSeqAndRecordsTheEpoch() throws {
