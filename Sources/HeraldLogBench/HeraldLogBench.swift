@@ -44,6 +44,7 @@ struct HeraldLogBench {
         let perEvent = try perEventSync(settings, logger: logger)
         let latency = try await appendToReaderLatency(settings, logger: logger)
         let opening = try openLarge(settings, logger: logger)
+        try tailFollowCheck(settings, logger: logger)
 
         print("")
         print("summary")
@@ -227,8 +228,10 @@ struct HeraldLogBench {
         let deadline = now() + 10
         while arrivals.count < sent.count + 1 && now() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         stopFollower.set()
-        process?.terminate()
-        process?.waitUntilExit()
+        if let process {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         try log.close()
 
         var latencies = sent.compactMap { entry in arrivals.time(of: entry.seq).map { ($0 - entry.time) * 1000 } }
@@ -269,6 +272,68 @@ struct HeraldLogBench {
             i += 1
         }
         return nil
+    }
+
+    // MARK: - GNU tail -F across rotations
+
+    /// What `tail -F changes.ndjson` sees while the log rotates quickly: missing and duplicated seqs.
+    static func tailFollowCheck(_ settings: Settings, logger: Logger) throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tail") else { return }
+        let dir = try freshDirectory(settings, "tailf")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = ChangeLogOptions()
+        options.segmentMaxBytes = 16 * 1024
+        let log = try ChangeLog.open(stateDirectory: dir, options: options, logger: logger)
+        let tail = Process()
+        tail.executableURL = URL(fileURLWithPath: "/usr/bin/tail")
+        tail.arguments = ["-F", "-n", "+1", "-s", "0.05", dir + "/changes.ndjson"]
+        let pipe = Pipe()
+        tail.standardOutput = pipe
+        tail.standardError = FileHandle.nullDevice
+        try tail.run()
+        let collected = Collected()
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                collected.append(data)
+            }
+        }
+        let total = 20_000
+        let start = now()
+        for n in 0..<total {
+            _ = try log.enqueue([articleEvent(n)])
+            if n % 20 == 19 { usleep(1000) }
+        }
+        try log.waitDurableBlocking(through: UInt64(total))
+        let elapsed = now() - start
+        usleep(1_000_000)
+        // The child may have inherited a blocked SIGTERM from the runtime's threads: SIGKILL it.
+        kill(tail.processIdentifier, SIGKILL)
+        tail.waitUntilExit()
+        let rotations = log.statistics.rotations
+        try log.close()
+        var counts: [UInt64: Int] = [:]
+        var start0 = 0
+        let bytes = collected.bytes
+        while let newline = bytes[start0...].firstIndex(of: 0x0A) {
+            if let seq = seqOf(bytes[start0..<newline]) { counts[seq, default: 0] += 1 }
+            start0 = newline + 1
+        }
+        let missing = (1...UInt64(total)).filter { counts[$0] == nil }.count
+        let duplicated = counts.values.filter { $0 > 1 }.count
+        print(
+            String(
+                format: "tail -F check: %d events in %.1f s over %llu rotations: GNU tail -F missed %d, "
+                    + "printed %d twice", total, elapsed, rotations, missing, duplicated))
+    }
+
+    final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data: [UInt8] = []
+        func append(_ more: Data) { lock.withLock { data.append(contentsOf: more) } }
+        var bytes: [UInt8] { lock.withLock { data } }
     }
 
     // MARK: - Opening a large log
