@@ -485,6 +485,57 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
         }
     }
 
+    @Test func crashAfterSealingATornSegmentStillRecordsTheRecovery() throws {
+        try withTemporaryDirectory { dir throws in
+            let log = try openLog(dir)
+            _ = try log.appendAndWait([testEvent(1), testEvent(2)])
+            try log.close()
+            // What recovery does before appending its event: terminate, seal, start segment 3.
+            let first = "\(dir)/changes/\(Self.first)"
+            try appendRaw(Array(#"{"data":{"n"#.utf8) + [0x0A], to: first)
+            #expect(chmod(first, 0o444) == 0)
+            let next = LogSegment(stateDirectory: dir, firstSeq: 3)
+            Glibc.close(try SegmentWriter.createSegment(next, stateDirectory: dir))
+
+            let reopened = try openLog(dir)
+            try reopened.close()
+            let events = try allEvents(dir)
+            #expect(events.map(\.seq) == [1, 2, 3])
+            #expect(events[2].type == ChangeLog.recoveredEventType)
+            #expect(events[2].data["segment"] == .string("changes/\(Self.first)"))
+            #expect(try segmentNames(dir) == [Self.first, next.path.split(separator: "/").last.map(String.init)!])
+        }
+    }
+
+    @Test func crashAfterSealingDuringRotationStartsTheNextSegment() throws {
+        try withTemporaryDirectory { dir throws in
+            let log = try openLog(dir)
+            _ = try log.appendAndWait([testEvent(1)])
+            try log.close()
+            #expect(chmod("\(dir)/changes/\(Self.first)", 0o444) == 0)
+            let reopened = try openLog(dir)
+            _ = try reopened.appendAndWait([testEvent(2)])
+            try reopened.close()
+            #expect(try segmentNames(dir) == [Self.first, LogSegment.fileName(firstSeq: 2)])
+            #expect(try permissions("\(dir)/changes/\(Self.first)") == 0o444)
+            #expect(try allEvents(dir).map(\.type) == ["herald.article.created", "herald.article.created"])
+        }
+    }
+
+    @Test func closeWaitsForQueuedEventsAndResumesTheirWaiters() async throws {
+        try await withTemporaryDirectory { dir async throws in
+            var options = ChangeLogOptions()
+            options.commitDelay = .milliseconds(50)
+            let log = try openLog(dir, options: options)
+            let events = try log.enqueue((1...20).map { testEvent($0) })
+            async let waited: Void = log.waitDurable(through: 20)
+            try log.close()
+            try await waited
+            #expect(log.durableSeq == events.last?.seq)
+            #expect(try allEvents(dir).count == 20)
+        }
+    }
+
     @Test func lastLineMissingOnlyItsNewlineIsKeptAsAnEvent() throws {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
