@@ -228,14 +228,12 @@ public final class ChangeLogTailer {
                     + "restored; resync from --from-start")
     }
 
-    /// Reads the current segment from the position reached to its end, handling complete lines.
+    /// Reads the current segment from the position reached to its end, handling complete lines (lines already
+    /// buffered first: a call that stopped at `limit` leaves some behind).
     private func drain(into events: inout [Event], limit: Int) throws {
         guard let current = segment else { return }
         let chunk = 256 * 1024
         while events.count < limit {
-            let bytes = try Syscall.pread(fd, count: chunk, offset: offset + Int64(buffer.count), path: current.path)
-            if bytes.isEmpty { return }
-            buffer.append(contentsOf: bytes)
             var start = 0
             while events.count < limit, let newline = buffer[start...].firstIndex(of: 0x0A) {
                 try handle(buffer[start..<newline], into: &events, path: current.path)
@@ -245,7 +243,10 @@ public final class ChangeLogTailer {
                 offset += Int64(start)
                 buffer.removeFirst(start)
             }
-            if bytes.count < chunk { return }
+            if events.count >= limit { return }
+            let bytes = try Syscall.pread(fd, count: chunk, offset: offset + Int64(buffer.count), path: current.path)
+            if bytes.isEmpty { return }
+            buffer.append(contentsOf: bytes)
         }
     }
 

@@ -32,6 +32,25 @@ import Testing
         }
     }
 
+    @Test func smallBatchLimitsLoseNothingAcrossSegments() throws {
+        try withTemporaryDirectory { dir throws in
+            try writeSegments(
+                [(1, (1...7).map { line($0) }), (8, (8...9).map { line($0) }), (10, (10...20).map { line($0) })],
+                in: dir)
+            for limit in [1, 2, 3, 5, 8] {
+                let tailer = try ChangeLogTailer(stateDirectory: dir, after: 0)
+                var seen: [UInt64] = []
+                while true {
+                    let batch = try tailer.readAvailable(limit: limit)
+                    if batch.isEmpty { break }
+                    #expect(batch.count <= limit)
+                    seen += batch.map(\.seq)
+                }
+                #expect(seen == Array(1...20))
+            }
+        }
+    }
+
     @Test func missingLogReadsAsEmpty() throws {
         try withTemporaryDirectory { dir throws in
             #expect(try ChangeLogReader(stateDirectory: dir).read(after: 0).isEmpty)
