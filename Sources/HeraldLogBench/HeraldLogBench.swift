@@ -32,7 +32,8 @@ struct HeraldLogBench {
                 settings.latencySeconds = 2
                 settings.millionEvents = 100_000
             default:
-                FileHandle.standardError.write(Data("usage: HeraldLogBench [--work DIR] [--herald PATH] [--quick]\n".utf8))
+                FileHandle.standardError.write(
+                    Data("usage: HeraldLogBench [--work DIR] [--herald PATH] [--quick]\n".utf8))
                 exit(64)
             }
         }
@@ -362,7 +363,8 @@ struct HeraldLogBench {
         let cleanOpen = now() - start
         let lastSeq = log.lastSeq
         try log.close()
-        var metadata = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/log.json")))
+        var metadata =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/log.json")))
             as? [String: Any] ?? [:]
         metadata["clean_shutdown"] = false
         try JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys])
@@ -385,7 +387,8 @@ struct HeraldLogBench {
             read += batch.count
         }
         let scan = now() - start
-        let segments = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/changes"))?
+        let segments =
+            (try? FileManager.default.contentsOfDirectory(atPath: dir + "/changes"))?
             .filter { $0.hasSuffix(".ndjson") }.count ?? 0
         print(
             String(

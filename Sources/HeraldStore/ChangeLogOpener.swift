@@ -64,7 +64,9 @@ struct ChangeLogOpener {
             lastSeq = existing.lastSeq
             logger.warning(
                 "change log segments are missing; starting a new epoch",
-                metadata: ["directory": "\(LogSegment.directory(in: stateDirectory))", "old_epoch": "\(existing.epoch)"])
+                metadata: [
+                    "directory": "\(LogSegment.directory(in: stateDirectory))", "old_epoch": "\(existing.epoch)",
+                ])
             startEpoch(&existing, lastSeq: lastSeq, reason: .logMissing)
             existing.firstSeq = lastSeq + 1
             metadata = existing
@@ -131,7 +133,8 @@ struct ChangeLogOpener {
             throw error
         }
 
-        var metadata = decideEpoch(loaded: loaded, firstSegment: sealed.first ?? active, lastSeq: lastSeq,
+        var metadata = decideEpoch(
+            loaded: loaded, firstSegment: sealed.first ?? active, lastSeq: lastSeq,
             lastEpoch: lastEpoch)
         metadata.bootID = bootID
         metadata.cleanShutdown = false

@@ -257,7 +257,8 @@ import Testing
             let resumed = try ChangeLogTailer(stateDirectory: dir, cursor: saved)
             #expect(try resumed.readAvailable().map(\.seq) == [6])
             // A cursor at 0 is valid for any log.
-            #expect(try ChangeLogTailer(stateDirectory: dir, cursor: .init(epoch: "", seq: 0)).readAvailable().count == 6)
+            #expect(
+                try ChangeLogTailer(stateDirectory: dir, cursor: .init(epoch: "", seq: 0)).readAvailable().count == 6)
         }
     }
 
@@ -279,7 +280,9 @@ import Testing
                 _ = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: oldEpoch, seq: 3))
             }
             #expect(error?.code == .epochChanged)
-            #expect(error?.message.contains("cursor is from epoch \(oldEpoch), the log is now epoch \(after.epoch)") == true)
+            #expect(
+                error?.message.contains("cursor is from epoch \(oldEpoch), the log is now epoch \(after.epoch)") == true
+            )
             // A reader that had only seen event 2 continues and is told of the new epoch by the next event.
             let tailer = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: oldEpoch, seq: 2))
             let events = try tailer.readAvailable()

@@ -387,7 +387,9 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             let log = try openLog(dir)
             defer { try? log.close() }
             let error = #expect(throws: StoreError.self) {
-                _ = try log.appendAndWait([testEvent(1), PendingEvent(type: "t", subject: "s", data: ["x": .double(.nan)])])
+                _ = try log.appendAndWait([
+                    testEvent(1), PendingEvent(type: "t", subject: "s", data: ["x": .double(.nan)]),
+                ])
             }
             #expect(error?.code == .invalidArgument)
             #expect(log.lastSeq == 0)
@@ -409,7 +411,8 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
 
             let payloadPath = "changes/payloads/1.json"
             let payload = try fileBytes("\(dir)/\(payloadPath)")
-            #expect(events[0].data == ["payload_ref": .string(payloadPath), "payload_bytes": .int(Int64(payload.count))])
+            #expect(
+                events[0].data == ["payload_ref": .string(payloadPath), "payload_bytes": .int(Int64(payload.count))])
             #expect(try StateJSON.decode(JSONValue.self, from: payload) == big.data)
             #expect(events[1].data == small.data)
             let stored = try allEvents(dir)
