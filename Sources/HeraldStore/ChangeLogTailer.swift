@@ -130,10 +130,23 @@ public final class ChangeLogTailer {
     /// Opens the segment holding `lastSeq + 1` and positions after the line with seq `lastSeq` (or the newest
     /// line before it). Returns false when the log has no segment yet.
     private func locate() throws -> Bool {
-        let segments = try LogSegment.list(stateDirectory: stateDirectory)
+        var segments = try LogSegment.list(stateDirectory: stateDirectory)
         guard !segments.isEmpty else { return false }
-        let target = segments.last { $0.firstSeq <= lastSeq + 1 } ?? segments[0]
-        try open(target)
+        var target = segments.last { $0.firstSeq <= lastSeq + 1 } ?? segments[0]
+        var attempts = 0
+        while true {
+            do {
+                try open(target)
+                break
+            } catch let error as StoreError where error.code == .notFound && attempts < 3 {
+                // Retention deleted it between listing and opening: look again (it may now be too old).
+                attempts += 1
+                try checkNotBehindRetention()
+                segments = try LogSegment.list(stateDirectory: stateDirectory)
+                guard !segments.isEmpty else { return false }
+                target = segments.last { $0.firstSeq <= lastSeq + 1 } ?? segments[0]
+            }
+        }
         if target.firstSeq == lastSeq + 1 {
             // The start is at a segment boundary: the event at `lastSeq` (if any) ends the segment before.
             if lastSeq > 0 {
@@ -201,7 +214,12 @@ public final class ChangeLogTailer {
                 buffer.removeAll()
             }
             if next.firstSeq > lastSeq + 1 { try checkNotBehindRetention() }
-            try open(next)
+            do {
+                try open(next)
+            } catch let error as StoreError where error.code == .notFound {
+                try checkNotBehindRetention()
+                throw error
+            }
         }
         return events
     }
