@@ -22,8 +22,13 @@ struct HeraldLogBench {
     static func main() async throws {
         var settings = Settings()
         var arguments = CommandLine.arguments.dropFirst()
+        var tortureRounds: Int?
         while let argument = arguments.popFirst() {
             switch argument {
+            case "--append-child":
+                try appendForever(stateDirectory: arguments.popFirst() ?? "")
+            case "--kill-test":
+                tortureRounds = Int(arguments.popFirst() ?? "") ?? 100
             case "--work": settings.work = arguments.popFirst() ?? settings.work
             case "--herald": settings.herald = arguments.popFirst() ?? settings.herald
             case "--quick":
@@ -33,12 +38,15 @@ struct HeraldLogBench {
                 settings.millionEvents = 100_000
             default:
                 FileHandle.standardError.write(
-                    Data("usage: HeraldLogBench [--work DIR] [--herald PATH] [--quick]\n".utf8))
+                    Data("usage: HeraldLogBench [--work DIR] [--herald PATH] [--quick] | [--work DIR] --kill-test ROUNDS\n".utf8))
                 exit(64)
             }
         }
         try FileManager.default.createDirectory(atPath: settings.work, withIntermediateDirectories: true)
         let logger = Logger(label: "herald.logbench") { _ in SwiftLogNoOpLogHandler() }
+        if let tortureRounds {
+            exit(try KillTest.run(rounds: tortureRounds, work: settings.work, logger: logger) ? 0 : 1)
+        }
         print("herald change-log benchmark (work directory \(settings.work))")
 
         let group = try await groupCommit(settings, logger: logger)
