@@ -201,10 +201,19 @@ public final class ChangeLogTailer {
             try drain(into: &events, limit: limit)
             if events.count >= limit { break }
             guard let current = segment else { break }
-            let segments = try LogSegment.list(stateDirectory: stateDirectory)
-            guard let next = segments.first(where: { $0.firstSeq > current.firstSeq }) else {
-                try checkNotReplaced(current, segments: segments)
-                break
+            // Normally the next segment is named after the seq following the last one read: check that name
+            // first, and list the directory only when it does not exist.
+            let predicted = LogSegment(stateDirectory: stateDirectory, firstSeq: lastSeq + 1)
+            let next: LogSegment
+            if predicted.firstSeq > current.firstSeq, try Syscall.statPath(predicted.path) != nil {
+                next = predicted
+            } else {
+                let segments = try LogSegment.list(stateDirectory: stateDirectory)
+                guard let later = segments.first(where: { $0.firstSeq > current.firstSeq }) else {
+                    try checkNotReplaced(current)
+                    break
+                }
+                next = later
             }
             // A later segment exists, so the current one is final: read it to its very end, then move on.
             try drain(into: &events, limit: .max)
@@ -234,7 +243,7 @@ public final class ChangeLogTailer {
                 + "now starts at seq \(first); resync with --from-start")
     }
 
-    private func checkNotReplaced(_ current: LogSegment, segments: [LogSegment]) throws {
+    private func checkNotReplaced(_ current: LogSegment) throws {
         let st = try Syscall.statPath(current.path)
         if let st, UInt64(st.st_dev) == identity.device, UInt64(st.st_ino) == identity.inode { return }
         throw StoreError(
