@@ -510,6 +510,30 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
         }
     }
 
+    @Test func twoPendingRecoveriesAreBothRecorded() throws {
+        try withTemporaryDirectory { dir throws in
+            let log = try openLog(dir)
+            _ = try log.appendAndWait([testEvent(1), testEvent(2)])
+            try log.close()
+            // Recovery sealed segment 1 and started segment 3, then died; then segment 3 got a torn write too.
+            let first = "\(dir)/changes/\(Self.first)"
+            try appendRaw(Array(#"{"data":{"n"#.utf8) + [0x0A], to: first)
+            #expect(chmod(first, 0o444) == 0)
+            let next = LogSegment(stateDirectory: dir, firstSeq: 3)
+            Glibc.close(try SegmentWriter.createSegment(next, stateDirectory: dir))
+            try appendRaw(Array(#"{"da"#.utf8), to: "\(dir)/changes.ndjson")
+
+            let reopened = try openLog(dir)
+            try reopened.close()
+            let events = try allEvents(dir)
+            #expect(events.map(\.seq) == [1, 2, 3, 4])
+            #expect(events[2].data["segment"] == .string("changes/\(Self.first)"))
+            #expect(events[3].data["segment"] == .string(next.relativePath))
+            #expect(events[2].data["fragment_bytes"] == 11)
+            #expect(events[3].data["fragment_bytes"] == 4)
+        }
+    }
+
     @Test func crashAfterSealingDuringRotationStartsTheNextSegment() throws {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
