@@ -48,9 +48,12 @@ enum KillTest {
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             if round % 5 == 0 {
-                // A torn write: the start of a line without its end.
+                // A torn write: the start of a line without its end, in the newest segment (the only one Herald
+                // writes; changes.ndjson may still name the sealed one if the kill came in the middle of a rotation).
                 let line = String(#"{"data":{"article_id":"torn-\#(round)","content_hash":"#.prefix(Int.random(in: 1...50)))
-                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/changes.ndjson"))
+                let newest = try FileManager.default.contentsOfDirectory(atPath: dir + "/changes")
+                    .filter { $0.hasSuffix(".ndjson") }.max() ?? "missing"
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/changes/" + newest))
                 try handle.seekToEnd()
                 try handle.write(contentsOf: Data(line.utf8))
                 try handle.close()
