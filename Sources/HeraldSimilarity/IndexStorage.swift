@@ -4,7 +4,7 @@
 /// its signature is `signatures[e*128 ..< e*128+128]`, its id is `idLengths[e]` bytes of `idArena` from
 /// `idOffsets[e]`, and `idHashes[e]` is a 32-bit hash of the id.
 ///
-/// Lookup tables are open-addressing hash tables with linear probing, all of `capacity` slots (load kept ≤ 0.7;
+/// Lookup tables are open-addressing hash tables with linear probing, all of `capacity` slots (load 0.5–0.7;
 /// the home slot of a 32/64-bit hash is found by multiply-shift range reduction, so the capacity need not be a
 /// power of two):
 /// - one table per LSH band in `bandSlots` (band `j` occupies `bandSlots[j*capacity ..< (j+1)*capacity]`),
@@ -16,6 +16,8 @@ struct IndexStorage {
     static let emptyBand = UInt32.max
     static let emptyID = UInt64.max
     static let maximumLoad = 0.7
+    /// Load right after the tables grow (so the tables hold between 1/0.7 and 2 slots per entry).
+    static let loadAfterGrowth = 0.5
     static let minimumCapacity = 64
     static let width = TextSketch.hashCount
 
@@ -152,7 +154,9 @@ struct IndexStorage {
                         let entry = Int(stored)
                         if entry >= count { break }  // only after loading inconsistent data
                         let signature = signatureBase + entry * Self.width
-                        if entry != excluded && Self.bandsEqual(signature, query, band: band, rows: layout.rows) {
+                        if entry != excluded && entry != best?.entry
+                            && Self.bandsEqual(signature, query, band: band, rows: layout.rows)
+                        {
                             let agreeing = TextSketcher.agreementCount(signature, query)
                             if agreeing >= minimumAgreeing {
                                 if let current = best {
@@ -183,13 +187,15 @@ struct IndexStorage {
         var id = id
         let length = id.utf8.count
         guard length <= Int(UInt16.max) else {
-            throw SimilarityError(code: .invalidArgument, message: "article id is \(length) bytes; at most 65535 are allowed")
+            throw SimilarityError(
+                code: .invalidArgument, message: "article id is \(length) bytes; at most 65535 are allowed")
         }
         guard idArena.count + length <= Int(UInt32.max), count < Int(UInt32.max) - 1 else {
-            throw SimilarityError(code: .invalidArgument, message: "the near-duplicate index is full (4 GB of ids or 4G entries)")
+            throw SimilarityError(
+                code: .invalidArgument, message: "the near-duplicate index is full (4 GB of ids or 4G entries)")
         }
         if Double(count + 1) > Double(capacity) * Self.maximumLoad {
-            rebuildTables(capacity: max(Self.minimumCapacity, capacity * 2))
+            rebuildTables(capacity: max(Self.minimumCapacity, Int(Double(count + 1) / Self.loadAfterGrowth)))
         }
         let entry = count
         let hash = id.withUTF8 { Self.idHash(UnsafeRawBufferPointer($0)) }
@@ -218,7 +224,9 @@ struct IndexStorage {
     mutating func insertBand(_ band: Int, entry: Int) {
         let capacity = capacity
         let rows = layout.rows
-        let hash = signatures.withUnsafeBufferPointer { Self.bandHash($0.baseAddress! + entry * Self.width, band: band, rows: rows) }
+        let hash = signatures.withUnsafeBufferPointer {
+            Self.bandHash($0.baseAddress! + entry * Self.width, band: band, rows: rows)
+        }
         bandSlots.withUnsafeMutableBufferPointer { slots in
             let table = slots.baseAddress! + band * capacity
             var slot = Self.home(hash, capacity: capacity)
@@ -366,7 +374,8 @@ struct IndexStorage {
 
 @inline(__always)
 func memoryEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
-    for offset in 0..<count where a.load(fromByteOffset: offset, as: UInt8.self) != b.load(fromByteOffset: offset, as: UInt8.self) {
+    for offset in 0..<count
+    where a.load(fromByteOffset: offset, as: UInt8.self) != b.load(fromByteOffset: offset, as: UInt8.self) {
         return false
     }
     return true

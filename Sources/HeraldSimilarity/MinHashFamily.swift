@@ -20,8 +20,10 @@ enum MinHashFamily {
 
     /// Folds one shingle hash into the running minima (`minima.count == hashCount`).
     @inline(__always)
-    static func absorb(_ shingle: UInt64, into minima: UnsafeMutablePointer<UInt64>,
-                       multipliers: UnsafePointer<UInt64>, seeds: UnsafePointer<UInt64>) {
+    static func absorb(
+        _ shingle: UInt64, into minima: UnsafeMutablePointer<UInt64>,
+        multipliers: UnsafePointer<UInt64>, seeds: UnsafePointer<UInt64>
+    ) {
         for index in 0..<TextSketch.hashCount {
             let value = (shingle ^ seeds[index]) &* multipliers[index]
             if value < minima[index] { minima[index] = value }

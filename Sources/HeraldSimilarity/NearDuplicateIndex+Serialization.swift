@@ -57,7 +57,8 @@ extension NearDuplicateIndex {
             storage.idArena.withUnsafeBytes { arena in
                 for entry in 0..<count {
                     let offset = Int(storage.idOffsets[entry])
-                    writer.write(raw: UnsafeRawBufferPointer(rebasing: arena[offset..<(offset + Int(storage.idLengths[entry]))]))
+                    writer.write(
+                        raw: UnsafeRawBufferPointer(rebasing: arena[offset..<(offset + Int(storage.idLengths[entry]))]))
                 }
             }
             writer.pad()
@@ -65,6 +66,20 @@ extension NearDuplicateIndex {
             precondition(writer.position == total, "near-duplicate index: serialized size mismatch")
             initialized = total
         }
+    }
+
+    /// Counts the occupied slots of one band table and checks that each holds an entry number below `count`.
+    /// (An empty slot is 0xFFFFFFFF, so `slot &+ 1` is 0 when empty and 1...count when valid.)
+    static func checkSlots(_ table: UnsafePointer<UInt32>, capacity: Int, count: Int) -> (used: Int, valid: Bool) {
+        // Branch-free so that the compiler vectorises it: this pass reads every slot of every band table.
+        var used: UInt32 = 0
+        var largest: UInt32 = 0
+        for slot in 0..<capacity {
+            let shifted = table[slot] &+ 1
+            used &+= (shifted | (0 &- shifted)) >> 31
+            largest = max(largest, shifted)
+        }
+        return (Int(used), largest <= UInt32(count))
     }
 
     static func deserialize(_ input: UnsafeRawBufferPointer) throws -> IndexStorage {
@@ -96,7 +111,8 @@ extension NearDuplicateIndex {
         let count = Int(count64)
         let capacity = Int(capacity64)
         let idBytes = Int(idBytes64)
-        let expected = headerSize + count * IndexStorage.width + padded(count * 2) + padded(idBytes) + bands * capacity * 4
+        let expected =
+            headerSize + count * IndexStorage.width + padded(count * 2) + padded(idBytes) + bands * capacity * 4
         guard input.count == expected else { throw corrupt("\(input.count) bytes, expected \(expected)") }
 
         var storage = IndexStorage(layout: layout)
@@ -126,15 +142,10 @@ extension NearDuplicateIndex {
         storage.idHashes = hashes
 
         let occupied = storage.bandSlots.withUnsafeBufferPointer { slots -> Bool in
-            let limit = UInt32(count)
             for band in 0..<bands {
-                var used = 0
-                var bad = false
-                for slot in slots[(band * capacity)..<((band + 1) * capacity)] {
-                    used &+= slot != IndexStorage.emptyBand ? 1 : 0
-                    bad = bad || (slot >= limit && slot != IndexStorage.emptyBand)
-                }
-                if bad || used != count { return false }
+                let (used, valid) = Self.checkSlots(
+                    slots.baseAddress! + band * capacity, capacity: capacity, count: count)
+                if !valid || used != count { return false }
             }
             return true
         }
@@ -167,9 +178,9 @@ struct ByteWriter {
 
     mutating func write<T: FixedWidthInteger>(array: [T]) {
         #if _endian(big)
-        for value in array { write(value) }
+            for value in array { write(value) }
         #else
-        array.withUnsafeBytes { write(raw: $0) }
+            array.withUnsafeBytes { write(raw: $0) }
         #endif
     }
 
@@ -199,7 +210,7 @@ struct ByteReader {
                     .copyMemory(from: buffer.baseAddress! + start, byteCount: byteCount)
             }
             #if _endian(big)
-            for index in 0..<count { destination[index] = T(littleEndian: destination[index]) }
+                for index in 0..<count { destination[index] = T(littleEndian: destination[index]) }
             #endif
             initialized = count
         }

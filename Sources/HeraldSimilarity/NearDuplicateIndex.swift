@@ -61,6 +61,15 @@ public final class NearDuplicateIndex: Sendable {
         storage.withLock { $0.count }
     }
 
+    /// Bytes held by the index's arrays (signatures, ids and hash tables), excluding allocator overhead.
+    public var memoryBytes: Int {
+        storage.withLock { storage in
+            storage.signatures.capacity + storage.idOffsets.capacity * 4 + storage.idLengths.capacity * 2
+                + storage.idHashes.capacity * 4 + storage.idArena.capacity + storage.bandSlots.capacity * 4
+                + storage.idSlots.capacity * 8
+        }
+    }
+
     /// Whether an article is stored under `id`.
     public func contains(id: String) -> Bool {
         storage.withLock { $0.entry(forID: id) != nil }

@@ -23,8 +23,10 @@ struct ShingleScanner {
     /// Returns the number of tokens.
     @discardableResult
     func forEachShingle(in text: String, _ body: (UInt64) -> Void) -> Int {
-        var ring = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
-                    UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var ring = (
+            UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+            UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0)
+        )
         var tokenCount = 0
         let size = shingleSize
         var word: [UInt32] = []

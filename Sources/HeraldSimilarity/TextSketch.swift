@@ -24,7 +24,8 @@ public struct TextSketch: Sendable, Hashable, Codable {
         guard values.isEmpty || values.count == Self.hashCount else {
             throw SimilarityError(
                 code: .invalidSketch,
-                message: "a text sketch has \(Self.hashCount) values, not \(values.count); it was not made by TextSketcher"
+                message:
+                    "a text sketch has \(Self.hashCount) values, not \(values.count); it was not made by TextSketcher"
             )
         }
         self.values = values

@@ -46,14 +46,19 @@ public enum TextSketcher {
         return estimate(agreeing: agreeing)
     }
 
-    /// Number of positions where two 128-value signatures agree.
+    /// Number of positions where two 128-value signatures agree (16 bytes at a time).
     @inline(__always)
     static func agreementCount(_ left: UnsafePointer<UInt8>, _ right: UnsafePointer<UInt8>) -> Int {
-        var agreeing = 0
-        for index in 0..<TextSketch.hashCount where left[index] == right[index] {
-            agreeing += 1
+        let a = UnsafeRawPointer(left)
+        let b = UnsafeRawPointer(right)
+        var lanes = SIMD16<UInt8>()
+        let one = SIMD16<UInt8>(repeating: 1)
+        for block in 0..<(TextSketch.hashCount / 16) {
+            let x = a.loadUnaligned(fromByteOffset: block * 16, as: SIMD16<UInt8>.self)
+            let y = b.loadUnaligned(fromByteOffset: block * 16, as: SIMD16<UInt8>.self)
+            lanes &+= one.replacing(with: 0, where: x .!= y)
         }
-        return agreeing
+        return Int(lanes.wrappedSum())
     }
 
     /// Jaccard estimate from an agreement count, corrected for chance agreement of 8-bit values.

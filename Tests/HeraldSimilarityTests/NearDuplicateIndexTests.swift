@@ -39,7 +39,8 @@ import Testing
         }
         #expect(index.bestMatch(for: TextSketcher.sketch(ArticleSamples.tramReportB)) == nil)
         #expect(index.bestMatch(for: TextSketcher.sketch(ArticleSamples.chineseReportB)) == nil)
-        let chineseCopy = NearCopy.newHeadlineDroppingParagraph(ArticleSamples.chineseReportA, index: 2, headline: "新标题")
+        let chineseCopy = NearCopy.newHeadlineDroppingParagraph(
+            ArticleSamples.chineseReportA, index: 2, headline: "新标题")
         #expect(index.bestMatch(for: TextSketcher.sketch(chineseCopy))?.id == "a-chinese")
     }
 
@@ -180,7 +181,9 @@ import Testing
         }
     }
 
-    func bruteForce(_ query: [UInt8], in stored: [(id: String, values: [UInt8])], layout: BandLayout)
+    func bruteForce(
+        _ query: [UInt8], in stored: [(id: String, values: [UInt8])], layout: BandLayout
+    )
         -> NearDuplicateMatch?
     {
         var best: (id: String, agreeing: Int)?

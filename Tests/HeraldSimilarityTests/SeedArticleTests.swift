@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import HeraldSimilarity
+import Testing
 
 /// The five seed articles in ../shared/corpus/seeds: five outlets' different articles on the same event.
 @Suite struct SeedArticleTests {
@@ -9,7 +8,8 @@ import HeraldSimilarity
     static func seedTexts() throws -> [(name: String, text: String)]? {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let shared = ProcessInfo.processInfo.environment["HERALD_SHARED"].map { URL(fileURLWithPath: $0) }
+        let shared =
+            ProcessInfo.processInfo.environment["HERALD_SHARED"].map { URL(fileURLWithPath: $0) }
             ?? repository.deletingLastPathComponent().appendingPathComponent("shared")
         let directory = shared.appendingPathComponent("corpus/seeds")
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
@@ -44,7 +44,9 @@ import HeraldSimilarity
             let lines = seed.text.paragraphs
             var copies: [String] = []
             for removed in 1..<lines.count {
-                copies.append(NearCopy.newHeadlineDroppingParagraph(seed.text, index: removed, headline: "Breaking: new headline"))
+                copies.append(
+                    NearCopy.newHeadlineDroppingParagraph(seed.text, index: removed, headline: "Breaking: new headline")
+                )
             }
             copies.append(
                 NearCopy.newHeadlineAddingParagraph(
