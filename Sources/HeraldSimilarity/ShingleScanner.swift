@@ -23,92 +23,94 @@ struct ShingleScanner {
     /// Returns the number of tokens.
     @discardableResult
     func forEachShingle(in text: String, _ body: (UInt64) -> Void) -> Int {
-        var ring = (
-            UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
-            UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0)
-        )
-        var tokenCount = 0
-        let size = shingleSize
-        var word: [UInt32] = []
-        word.reserveCapacity(64)
-
-        return withUnsafeMutableBytes(of: &ring) { raw -> Int in
-            let recent = raw.bindMemory(to: UInt64.self)
-
-            func shingleHash(endingAt last: Int, length: Int) -> UInt64 {
-                var h: UInt64 = 0x6a09_e667_f3bc_c908 ^ UInt64(length)
-                var position = last - length + 1
-                while position <= last {
-                    h = (h ^ recent[position & 15]) &* 0x9e37_79b9_7f4a_7c15
-                    h = (h << 27) | (h >> 37)
-                    position += 1
-                }
-                return HashMixing.mix(h)
-            }
-
-            func emitToken(_ tokenHash: UInt64) {
-                recent[tokenCount & 15] = tokenHash
-                if tokenCount >= size - 1 {
-                    body(shingleHash(endingAt: tokenCount, length: size))
-                }
-                tokenCount += 1
-            }
-
-            func flushWord() {
-                if word.isEmpty { return }
-                if word.count > Self.longRunLimit {
-                    for scalar in word { emitToken(Self.characterTokenHash(scalar)) }
-                } else {
-                    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                    for scalar in word { h = (h ^ UInt64(scalar)) &* 0x0000_0100_0000_01b3 }
-                    emitToken(HashMixing.mix(h ^ UInt64(word.count)))
-                }
-                word.removeAll(keepingCapacity: true)
-            }
-
-            for scalar in text.unicodeScalars {
-                let value = scalar.value
-                if value < 0x80 {
-                    switch value {
-                    case 0x61...0x7a, 0x30...0x39:  // a-z, 0-9
-                        word.append(value)
-                    case 0x41...0x5a:  // A-Z
-                        word.append(value | 0x20)
-                    case 0x27:  // apostrophes never split a word
-                        break
-                    default:
-                        flushWord()
-                    }
-                    continue
-                }
+        var state = ScanState(shingleSize: shingleSize)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
                 switch value {
-                case 0x2019, 0x00ad, 0x200c, 0x200d:  // right single quote, soft hyphen, ZWNJ, ZWJ
-                    continue
-                default:
+                case 0x61...0x7a, 0x30...0x39:  // a-z, 0-9
+                    state.word.append(value)
+                case 0x41...0x5a:  // A-Z
+                    state.word.append(value | 0x20)
+                case 0x27:  // apostrophes never split a word
                     break
+                default:
+                    if !state.word.isEmpty { state.flushWord(body) }
                 }
-                if Self.isUnspacedScript(value) {
-                    flushWord()
-                    emitToken(Self.characterTokenHash(value))
-                    continue
-                }
-                let properties = scalar.properties
-                if properties.isAlphabetic || Self.isWordCategory(properties.generalCategory) {
-                    if properties.changesWhenLowercased {
-                        for lower in properties.lowercaseMapping.unicodeScalars { word.append(lower.value) }
-                    } else {
-                        word.append(value)
-                    }
+                continue
+            }
+            switch value {
+            case 0x2019, 0x00ad, 0x200c, 0x200d:  // right single quote, soft hyphen, ZWNJ, ZWJ
+                continue
+            default:
+                break
+            }
+            if Self.isUnspacedScript(value) {
+                if !state.word.isEmpty { state.flushWord(body) }
+                state.emitToken(Self.characterTokenHash(value), body)
+                continue
+            }
+            let properties = scalar.properties
+            if properties.isAlphabetic || Self.isWordCategory(properties.generalCategory) {
+                if properties.changesWhenLowercased {
+                    for lower in properties.lowercaseMapping.unicodeScalars { state.word.append(lower.value) }
                 } else {
-                    flushWord()
+                    state.word.append(value)
                 }
+            } else if !state.word.isEmpty {
+                state.flushWord(body)
             }
-            flushWord()
+        }
+        if !state.word.isEmpty { state.flushWord(body) }
+        if state.tokenCount > 0 && state.tokenCount < shingleSize {
+            body(state.shingleHash(endingAt: state.tokenCount - 1, length: state.tokenCount))
+        }
+        return state.tokenCount
+    }
 
-            if tokenCount > 0 && tokenCount < size {
-                body(shingleHash(endingAt: tokenCount - 1, length: tokenCount))
+    /// The scanner's working state: the current word and a ring of the last 16 token hashes.
+    /// (A struct with mutating methods, so that the compiler checks exclusive access statically.)
+    struct ScanState {
+        let shingleSize: Int
+        var recent = [UInt64](repeating: 0, count: 16)
+        var tokenCount = 0
+        var word: [UInt32] = []
+
+        init(shingleSize: Int) {
+            self.shingleSize = shingleSize
+            word.reserveCapacity(64)
+        }
+
+        @inline(__always)
+        func shingleHash(endingAt last: Int, length: Int) -> UInt64 {
+            var h: UInt64 = 0x6a09_e667_f3bc_c908 ^ UInt64(length)
+            var position = last - length + 1
+            while position <= last {
+                h = (h ^ recent[position & 15]) &* 0x9e37_79b9_7f4a_7c15
+                h = (h << 27) | (h >> 37)
+                position += 1
             }
-            return tokenCount
+            return HashMixing.mix(h)
+        }
+
+        @inline(__always)
+        mutating func emitToken(_ tokenHash: UInt64, _ body: (UInt64) -> Void) {
+            recent[tokenCount & 15] = tokenHash
+            if tokenCount >= shingleSize - 1 {
+                body(shingleHash(endingAt: tokenCount, length: shingleSize))
+            }
+            tokenCount += 1
+        }
+
+        mutating func flushWord(_ body: (UInt64) -> Void) {
+            if word.count > ShingleScanner.longRunLimit {
+                for index in word.indices { emitToken(ShingleScanner.characterTokenHash(word[index]), body) }
+            } else {
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                for scalar in word { h = (h ^ UInt64(scalar)) &* 0x0000_0100_0000_01b3 }
+                emitToken(HashMixing.mix(h ^ UInt64(word.count)), body)
+            }
+            word.removeAll(keepingCapacity: true)
         }
     }
 
