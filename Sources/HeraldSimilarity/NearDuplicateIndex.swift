@@ -110,6 +110,15 @@ public final class NearDuplicateIndex: Sendable {
         }
     }
 
+    /// Sizes the hash tables for at least `count` articles now, so that inserting up to that many causes no
+    /// table growth (growing rebuilds every table while holding the lock: about a second at a million entries).
+    public func reserveCapacity(_ count: Int) {
+        storage.withLock { storage in
+            let needed = Int((Double(count) / IndexStorage.maximumLoad).rounded(.up)) + 1
+            if needed > storage.capacity { storage.rebuildTables(capacity: needed) }
+        }
+    }
+
     /// Removes the article stored under `id`; does nothing if there is none.
     public func remove(id: String) {
         storage.withLock { storage in

@@ -79,6 +79,23 @@ import Testing
         #expect(index.bestMatch(for: TextSketcher.sketch(ArticleSamples.chineseReportB))?.id == "y")
     }
 
+    @Test func reservedCapacityKeepsAnswers() throws {
+        let index = NearDuplicateIndex()
+        var generator = SplitMix(seed: 3)
+        let sketches = (0..<200).map { _ in randomSketch(&generator) }
+        for (number, sketch) in sketches.prefix(100).enumerated() { index.insert(id: "n\(number)", sketch: sketch) }
+        index.reserveCapacity(5000)
+        let reservedSize = index.memoryBytes
+        #expect(reservedSize > index.bands * 4 * 5000)  // band tables alone: 4 bytes × bands × (5000 / 0.7) slots
+        for (number, sketch) in sketches.enumerated().dropFirst(100) { index.insert(id: "n\(number)", sketch: sketch) }
+        #expect(index.count == 200)
+        for (number, sketch) in sketches.enumerated() { #expect(index.bestMatch(for: sketch)?.id == "n\(number)") }
+        // No growth happened: the tables were already big enough (only the entry arrays grew).
+        #expect(index.memoryBytes < reservedSize + 100 * 1024)
+        let loaded = try NearDuplicateIndex(serialized: index.serialized())
+        #expect(loaded.bestMatch(for: sketches[150])?.id == "n150")
+    }
+
     @Test func emptySketchesAreNotStored() {
         let index = NearDuplicateIndex()
         index.insert(id: "blank", sketch: TextSketcher.sketch("   "))
