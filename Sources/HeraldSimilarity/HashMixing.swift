@@ -1,7 +1,7 @@
 /// Small, fast, deterministic integer hashing used by the sketcher and the index.
 ///
 /// Everything here is fixed forever: sketches are persisted, so changing a constant would make stored sketches
-/// incomparable with new ones (bump ``TextSketch/formatVersion`` if that is ever necessary).
+/// incomparable with new ones (the index format version would have to change too).
 enum HashMixing {
     /// The 64-bit finaliser of MurmurHash3: every input bit affects every output bit.
     @inline(__always)

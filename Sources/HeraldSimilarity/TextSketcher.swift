@@ -1,8 +1,9 @@
 /// Makes ``TextSketch``es of article texts and compares them.
 ///
-/// The sketch is a 128-value MinHash over the set of 5-word shingles of the text (see ``shingleSize``), so
-/// ``similarity(_:_:)`` estimates the Jaccard similarity of two texts' shingle sets with a standard error of
-/// about √(J(1−J)/128) (±0.044 at J = 0.5). Word splitting is Unicode-aware and case-insensitive; punctuation
+/// The sketch is a 128-value MinHash (one-permutation, densified; see ``OnePermutationMinHash``) over the set
+/// of 5-word shingles of the text (see ``shingleSize``), so ``similarity(_:_:)`` estimates the Jaccard similarity
+/// of two texts' shingle sets with a standard error of about √(J(1−J)/128) (±0.044 at J = 0.5) for texts of
+/// 130 words or more; shorter texts have fewer shingles than bins, and their estimates are noisier. Word splitting is Unicode-aware and case-insensitive; punctuation
 /// is dropped; text in Chinese, Japanese, Thai and similar scripts is shingled as character 5-grams.
 /// Pure and thread-safe; no Foundation.
 public enum TextSketcher {
@@ -15,24 +16,10 @@ public enum TextSketcher {
     }
 
     static func sketch(_ text: String, shingleSize: Int) -> TextSketch {
-        let count = TextSketch.hashCount
-        var minima = [UInt64](repeating: .max, count: count)
-        let scanner = ShingleScanner(shingleSize: shingleSize)
-        var tokens = 0
-        MinHashFamily.multipliers.withUnsafeBufferPointer { multipliers in
-            MinHashFamily.seeds.withUnsafeBufferPointer { seeds in
-                minima.withUnsafeMutableBufferPointer { minimaBuffer in
-                    let minimaBase = minimaBuffer.baseAddress!
-                    let multiplierBase = multipliers.baseAddress!
-                    let seedBase = seeds.baseAddress!
-                    tokens = scanner.forEachShingle(in: text) { shingle in
-                        MinHashFamily.absorb(shingle, into: minimaBase, multipliers: multiplierBase, seeds: seedBase)
-                    }
-                }
-            }
-        }
+        var minHash = OnePermutationMinHash()
+        let tokens = ShingleScanner(shingleSize: shingleSize).forEachShingle(in: text) { minHash.absorb($0) }
         if tokens == 0 { return TextSketch(uncheckedValues: []) }
-        return TextSketch(uncheckedValues: minima.map(MinHashFamily.finalValue))
+        return TextSketch(uncheckedValues: minHash.finalValues())
     }
 
     /// Estimated Jaccard similarity of the texts behind two sketches, in 0...1 (0 if either is empty).
@@ -65,7 +52,7 @@ public enum TextSketcher {
     @inline(__always)
     static func estimate(agreeing: Int) -> Double {
         let fraction = Double(agreeing) / Double(TextSketch.hashCount)
-        let chance = MinHashFamily.chanceAgreement
+        let chance = OnePermutationMinHash.chanceAgreement
         return max(0, (fraction - chance) / (1 - chance))
     }
 }

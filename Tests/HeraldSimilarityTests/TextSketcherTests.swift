@@ -29,6 +29,34 @@ import Testing
         #expect(TextSketcher.similarity(original, other) < 0.2)
     }
 
+    @Test(arguments: [20, 60, 150, 400, 1500])
+    func estimateTracksExactJaccard(words: Int) {
+        var generator = SplitMix(seed: UInt64(words))
+        func word() -> String { "w\(generator.next() % 5000)" }
+        let base = (0..<words).map { _ in word() }
+        let scanner = ShingleScanner(shingleSize: TextSketcher.shingleSize)
+        func shingles(_ text: String) -> Set<UInt64> {
+            var set = Set<UInt64>()
+            scanner.forEachShingle(in: text) { set.insert($0) }
+            return set
+        }
+        for keptPercent in [100, 90, 70, 50, 30, 10, 0] {
+            // Replace a contiguous tail so that the overlap is a single run (as when paragraphs change).
+            let kept = words * keptPercent / 100
+            let variant = base.prefix(kept) + (kept..<words).map { _ in word() }
+            let a = base.joined(separator: " ")
+            let b = variant.joined(separator: " ")
+            let setA = shingles(a)
+            let setB = shingles(b)
+            let exact = Double(setA.intersection(setB).count) / Double(setA.union(setB).count)
+            let estimate = TextSketcher.similarity(TextSketcher.sketch(a), TextSketcher.sketch(b))
+            // Texts with fewer shingles than bins have fewer independent samples, hence a looser bound.
+            #expect(
+                abs(estimate - exact) < (words < 100 ? 0.25 : 0.1),
+                "\(words) words, \(keptPercent)% kept: \(estimate) vs \(exact)")
+        }
+    }
+
     @Test func emptyTextGivesEmptySketchSimilarToNothing() {
         let empty = TextSketcher.sketch(" ,.;!? — \n\t")
         #expect(empty.isEmpty)
@@ -78,9 +106,12 @@ import Testing
         // Sketches are persisted: this pins the hash functions. Changing it needs a new index format version.
         let sketch = TextSketcher.sketch("the quick brown fox jumps over the lazy dog")
         #expect(String(sketch.hexString.prefix(16)) == Self.pinnedPrefix)
+        let article = TextSketcher.sketch(ArticleSamples.tramReportA)
+        #expect(String(article.hexString.prefix(32)) == Self.pinnedArticlePrefix)
     }
 
-    static let pinnedPrefix = "fe84f4b3b423a13c"
+    static let pinnedPrefix = "d74e4e4e1e71d7d7"
+    static let pinnedArticlePrefix = "2c0f3152d80fe2d38d70b7c84c4dd7d1"
 
     @Test func codableRoundTripAsHex() throws {
         let sketch = TextSketcher.sketch(ArticleSamples.tramReportB)
