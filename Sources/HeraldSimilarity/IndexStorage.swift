@@ -238,6 +238,27 @@ struct IndexStorage {
         }
     }
 
+    /// The same entries under another layout (band tables rebuilt only if the bands change).
+    func relaidOut(for newLayout: BandLayout) -> IndexStorage {
+        if newLayout == layout { return self }
+        var copy = IndexStorage(layout: newLayout)
+        copy.count = count
+        copy.signatures = signatures
+        copy.idOffsets = idOffsets
+        copy.idLengths = idLengths
+        copy.idHashes = idHashes
+        copy.idArena = idArena
+        copy.garbageBytes = garbageBytes
+        if newLayout.bands == layout.bands && newLayout.rows == layout.rows {
+            copy.capacity = capacity
+            copy.bandSlots = bandSlots
+            copy.idSlots = idSlots
+        } else {
+            copy.rebuildTables(capacity: max(Self.minimumCapacity, Int(Double(count + 1) / Self.loadAfterGrowth)))
+        }
+        return copy
+    }
+
     /// Re-creates every table at a new capacity from the entry arrays.
     mutating func rebuildTables(capacity newCapacity: Int) {
         capacity = newCapacity

@@ -30,6 +30,19 @@ extension NearDuplicateIndex {
         self.init(storage: storage)
     }
 
+    /// Loads an index written by ``serialized()`` and gives it a new threshold.
+    ///
+    /// When the threshold calls for another band layout, the band tables are rebuilt from the stored signatures
+    /// (about a second per million entries); otherwise only the verification threshold changes.
+    ///
+    /// - Throws: ``SimilarityError`` (`.corruptIndex` for unusable bytes, `.invalidArgument` for a threshold
+    ///   outside (0, 1]).
+    public convenience init(serialized bytes: [UInt8], threshold: Double) throws {
+        try Self.validate(threshold: threshold)
+        let loaded = try bytes.withUnsafeBytes { try Self.deserialize($0) }
+        self.init(storage: loaded.relaidOut(for: BandLayout.forThreshold(threshold)))
+    }
+
     static func padded(_ size: Int) -> Int { (size + 3) & ~3 }
 
     static func serialize(_ storage: IndexStorage) -> [UInt8] {
@@ -39,7 +52,6 @@ extension NearDuplicateIndex {
         let total = headerSize + count * IndexStorage.width + padded(count * 2) + padded(idBytes) + bandBytes
         return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
             let out = UnsafeMutableRawBufferPointer(buffer)
-            out.initializeMemory(as: UInt8.self, repeating: 0)
             var writer = ByteWriter(buffer: out)
             writer.write(bytes: magic)
             writer.write(formatVersion)
@@ -184,8 +196,12 @@ struct ByteWriter {
         #endif
     }
 
+    /// Writes zero bytes up to the next multiple of 4.
     mutating func pad() {
-        position = NearDuplicateIndex.padded(position)
+        while position % 4 != 0 {
+            buffer[position] = 0
+            position += 1
+        }
     }
 }
 

@@ -7,8 +7,8 @@ import Synchronization
 /// threshold of 0.5 the index uses 32 bands of 4 rows. A lookup costs a few dozen hash-table probes regardless
 /// of the number of stored articles.
 ///
-/// Memory is about 128 bytes of signature, the id bytes plus 14 bytes, and 4 × bands / 0.7 × (up to 2) bytes of
-/// tables per entry (≈ 350 MB for a million entries with 17-byte ids at the default threshold).
+/// Memory per entry is 128 bytes of signature, the id bytes plus 10 bytes, 8–16 bytes of id table and 4 × bands
+/// × 1.4–2 bytes of band tables: 330–400 MB for a million entries with 17-byte ids at the default threshold.
 ///
 /// Thread safety: all methods are safe to call from any thread or task; a mutex serialises them (lookups
 /// included), so the index is `Sendable` and can be shared by reference.
@@ -33,6 +33,13 @@ public final class NearDuplicateIndex: Sendable {
     public convenience init(threshold: Double = NearDuplicateIndex.defaultThreshold) {
         precondition(threshold > 0 && threshold <= 1, "near-duplicate threshold must be in (0, 1]")
         self.init(layout: BandLayout.forThreshold(threshold))
+    }
+
+    /// Checks a threshold taken from configuration.
+    ///
+    /// - Throws: ``SimilarityError`` (`.invalidArgument`) unless `threshold` is in (0, 1].
+    public static func validate(threshold: Double) throws {
+        try BandLayout(threshold: threshold, bands: 1, rows: 1).validate()
     }
 
     /// Creates an empty index with an explicit band layout.

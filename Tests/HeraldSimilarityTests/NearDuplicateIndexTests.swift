@@ -127,6 +127,29 @@ import Testing
         #expect(try NearDuplicateIndex(serialized: NearDuplicateIndex().serialized()).count == 0)
     }
 
+    @Test func loadingWithAnotherThresholdRelaysTheBands() throws {
+        let index = NearDuplicateIndex()
+        index.insert(id: "tram", sketch: TextSketcher.sketch(ArticleSamples.tramReportA))
+        index.insert(id: "chinese", sketch: TextSketcher.sketch(ArticleSamples.chineseReportA))
+        let furnished = TextSketcher.sketch(Self.tramCopies[2])
+        let similarity = try #require(index.bestMatch(for: furnished)).similarity
+        let bytes = index.serialized()
+
+        let stricter = try NearDuplicateIndex(serialized: bytes, threshold: (similarity + 1) / 2)
+        #expect(stricter.bands != index.bands)
+        #expect(stricter.count == 2)
+        #expect(stricter.bestMatch(for: furnished) == nil)
+        #expect(stricter.bestMatch(for: TextSketcher.sketch(ArticleSamples.tramReportA))?.id == "tram")
+        #expect(stricter.bestMatch(for: TextSketcher.sketch(ArticleSamples.chineseReportA))?.id == "chinese")
+
+        let same = try NearDuplicateIndex(serialized: bytes, threshold: 0.55)
+        #expect(same.bands == index.bands && same.threshold == 0.55)
+        #expect(same.bestMatch(for: furnished)?.id == "tram")
+        #expect(throws: SimilarityError.self) { try NearDuplicateIndex(serialized: bytes, threshold: 0) }
+        #expect(throws: SimilarityError.self) { try NearDuplicateIndex.validate(threshold: .nan) }
+        #expect(throws: Never.self) { try NearDuplicateIndex.validate(threshold: 0.7) }
+    }
+
     @Test func damagedBytesAreRejected() throws {
         let index = NearDuplicateIndex()
         index.insert(id: "tram", sketch: TextSketcher.sketch(ArticleSamples.tramReportA))
