@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "HeraldFeeds", dependencies: ["HeraldHTML"]),
         .target(name: "HeraldExtract", dependencies: ["HeraldHTML"]),
         .target(name: "HeraldStore", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "HeraldSimilarity"),
+        .executableTarget(name: "HeraldSimilarityBench", dependencies: ["HeraldSimilarity"]),
         .target(
             name: "HeraldDaemon",
             dependencies: [
@@ -68,6 +70,7 @@ let package = Package(
         .testTarget(name: "HeraldFeedsTests", dependencies: ["HeraldFeeds"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HeraldExtractTests", dependencies: ["HeraldExtract"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore"]),
+        .testTarget(name: "HeraldSimilarityTests", dependencies: ["HeraldSimilarity"]),
         .testTarget(name: "HeraldDaemonTests", dependencies: ["HeraldDaemon"]),
         .testTarget(
             name: "HeraldIntegrationTests",

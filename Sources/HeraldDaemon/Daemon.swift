@@ -2,6 +2,7 @@ import Foundation
 import HeraldStore
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `herald run`: the long-running daemon, built from services in one `ServiceGroup`.
 ///
@@ -12,6 +13,14 @@ public enum Daemon {
     /// Runs until SIGTERM/SIGINT, or until a fatal state error (then throws).
     public static func run(configPath: String, stateDirectoryOverride: String?, logger: Logger) async throws {
         signal(SIGPIPE, SIG_IGN)
+        // Catch SIGTERM/SIGINT from the first moment: one that arrives during start-up (recovery can take a while)
+        // must still end in a graceful shutdown, not in the default action.
+        let stopper = EarlyStop()
+        let earlySignals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let earlyWatch = Task {
+            for await _ in earlySignals { await stopper.request() }
+        }
+        defer { earlyWatch.cancel() }
         var config = try ConfigLoader.load(path: configPath)
         if let override = stateDirectoryOverride { config.stateDirectory = ConfigLoader.absolutePath(override) }
         let store = StateStore(directory: config.stateDirectory)
@@ -67,6 +76,7 @@ public enum Daemon {
             logger: logger)
         groupConfig.maximumGracefulShutdownDuration = .seconds(4)
         let group = ServiceGroup(configuration: groupConfig)
+        await stopper.attach(group)
         do {
             try await group.run()
         } catch {
@@ -97,6 +107,24 @@ public enum Daemon {
         } catch {
             await engine.close()
             throw error
+        }
+    }
+}
+
+/// Remembers a stop request that arrives before the service group runs, and forwards later ones to it.
+actor EarlyStop {
+    private var requested = false
+    private var group: ServiceGroup?
+
+    func request() async {
+        requested = true
+        await group?.triggerGracefulShutdown()
+    }
+
+    func attach(_ group: ServiceGroup) async {
+        self.group = group
+        if requested {
+            Task { await group.triggerGracefulShutdown() }
         }
     }
 }

@@ -204,7 +204,10 @@ actor ArticleLedger {
         if !pending.isEmpty {
             let events = try changeLog.enqueue(pending)
             let last = events.last!.seq
-            for id in touched { feeds[id]?.appliedSeq = max(feeds[id]?.appliedSeq ?? 0, last) }
+            for id in touched {
+                let applied = max(feeds[id]?.appliedSeq ?? 0, last)
+                feeds[id]?.appliedSeq = applied
+            }
             try await changeLog.waitDurable(through: last)
             for hash in toPublish where store.stagedArticleExists(hash: hash) {
                 try store.publishStagedArticle(hash: hash)

@@ -151,6 +151,12 @@ final class DaemonProcess: @unchecked Sendable {
 
     func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
+    /// Whether this daemon has taken the state lock (by then it handles SIGTERM gracefully).
+    func holdsLock(_ sandbox: Sandbox) -> Bool {
+        let text = (try? String(contentsOfFile: sandbox.stateDirectory + "/herald.lock", encoding: .utf8)) ?? ""
+        return text.hasPrefix("\(pid)\n")
+    }
+
     /// Sends SIGTERM and waits; returns the exit status and how long the exit took.
     func terminate(timeout: Double = 10) -> (status: Int32, seconds: Double) {
         let start = Date()
