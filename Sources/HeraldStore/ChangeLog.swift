@@ -223,12 +223,6 @@ public final class ChangeLog: Sendable {
         return assigned
     }
 
-    /// Blocking append, chosen in synchronous contexts; kept while callers move to ``append(_:)`` (async) or
-    /// ``appendAndWait(_:)``, and to be removed then.
-    public func append(_ events: [PendingEvent]) throws -> [ChangeEvent] {
-        try appendAndWait(events)
-    }
-
     /// Flushes and fsyncs everything queued, stops the writer thread, and records the clean-shutdown mark in
     /// `log.json`. Later appends throw. Calling it again does nothing.
     /// - Throws: the log's fatal ``StoreError`` if a write or sync failed (no clean-shutdown mark is written then),
