@@ -222,9 +222,21 @@ public final class ChangeLogTailer {
                 skippedFragment = true
                 buffer.removeAll()
             }
-            if next.firstSeq > lastSeq + 1 { try checkNotBehindRetention() }
+            var target = next
+            if target.firstSeq != lastSeq + 1 {
+                // readdir may miss entries created while it runs (ext4 returns them in hash order): the segment
+                // named after the next seq, created before `next`, may have been skipped by the listing.
+                let exact = LogSegment(stateDirectory: stateDirectory, firstSeq: lastSeq + 1)
+                if exact.firstSeq > current.firstSeq, try Syscall.statPath(exact.path) != nil {
+                    target = exact
+                } else {
+                    let again = try LogSegment.list(stateDirectory: stateDirectory)
+                    target = again.first(where: { $0.firstSeq > current.firstSeq }) ?? next
+                }
+            }
+            if target.firstSeq > lastSeq + 1 { try checkNotBehindRetention() }
             do {
-                try open(next)
+                try open(target)
             } catch let error as StoreError where error.code == .notFound {
                 try checkNotBehindRetention()
                 throw error
