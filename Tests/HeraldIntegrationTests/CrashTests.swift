@@ -37,10 +37,7 @@ import Testing
             // Every 7th story is a copy of the one before it (a duplicate); every 11th changes every 4 seconds.
             let textID = i % 7 == 0 && i > 0 ? i - 1 : i
             let generation = i % 11 == 0 ? Int(Date().timeIntervalSince(start) / 4) : 0
-            let paragraphs = (1...4).map { p in
-                "Story \(textID) paragraph \(p), revision \(generation): the council met again today and the "
-                    + "members discussed the harbour budget, the ferry timetable and the library opening hours."
-            }
+            let paragraphs = Fixtures.paragraphs("story \(textID) revision \(generation)")
             return TestResponse(
                 status: 200, contentType: "text/html; charset=utf-8",
                 text: Fixtures.article(title: "Story \(textID)", paragraphs: paragraphs))
