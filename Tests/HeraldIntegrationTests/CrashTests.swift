@@ -137,6 +137,14 @@ import Testing
         sandbox.waitUntil("the tail client to catch up", timeout: 20) { tail.seqs().last == finalSeq }
         tail.stop()
         let seen = tail.seqs()
+        print(
+            "crash test: \(Self.kills) kills, \(finalSeq) events, "
+                + "\(sandbox.events(ofType: "herald.article.created").count) created, "
+                + "\(sandbox.events(ofType: "herald.article.updated").count) updated, "
+                + "\(sandbox.events(ofType: "herald.article.duplicate").count) duplicates, "
+                + "\(sandbox.events(ofType: "herald.log.recovered").count) torn tails sealed, "
+                + "\(try FileManager.default.contentsOfDirectory(atPath: sandbox.stateDirectory + "/changes").filter { $0.hasSuffix(".ndjson") }.count) segments; "
+                + "tail client printed \(seen.count) lines, \(Set(seen).count) distinct")
         #expect(seen == Array(1...finalSeq), "every seq exactly once, in order (\(seen.count) lines for \(finalSeq) events)")
     }
 }
