@@ -2,6 +2,7 @@ import Foundation
 import HeraldSimilarity
 import HeraldStore
 import Logging
+import Synchronization
 
 /// What happened to one candidate article.
 public enum RecordOutcome: Sendable, Equatable {
@@ -46,6 +47,8 @@ actor ArticleLedger {
     let nearDuplicates: NearDuplicateDetector?
     /// The sketches of original articles (nil when near-duplicate detection is off).
     private var nearIndex: NearDuplicateIndex?
+    /// Set while the index is being rebuilt in the background; an incomplete index is never saved.
+    private var nearIndexRebuild: (task: Task<Void, Never>, finished: CompletionFlag)?
     private var feeds: [String: FeedState] = [:]
     /// Content hash → the article whose file holds that text.
     private var owners: [String: HashOwner] = [:]
@@ -144,14 +147,18 @@ actor ArticleLedger {
             let logger = self.logger
             guard !originals.isEmpty else { return }
             logger.notice("rebuilding the near-duplicate index in the background", metadata: ["articles": "\(originals.count)"])
-            Task.detached(priority: .background) {
+            let finished = CompletionFlag()
+            let task = Task.detached(priority: .background) {
                 for (id, article) in originals {
+                    if Task.isCancelled { return }
                     guard let record = try? store.loadArticle(hash: article.hash), let sketch = near.sketch(record.text)
                     else { continue }
                     index.insert(id: id, sketch: sketch)
                 }
+                finished.set()
                 logger.notice("near-duplicate index rebuilt", metadata: ["articles": "\(index.count)"])
             }
+            nearIndexRebuild = (task, finished)
             return
         }
         saved.index.reserveCapacity(max(saved.index.count, articles.count) + 1024)
@@ -444,7 +451,23 @@ actor ArticleLedger {
     /// nothing.
     func checkpoint() throws {
         let durable = changeLog.durableSeq
-        if let nearIndex { try NearDuplicateFile.save(nearIndex, appliedSeq: durable, to: store) }
+        if let nearIndex {
+            if let rebuild = nearIndexRebuild, !rebuild.finished.isSet {
+                // Half an index saved as complete would hide the rest for good: leave it to the next start.
+                rebuild.task.cancel()
+            } else {
+                try NearDuplicateFile.save(nearIndex, appliedSeq: durable, to: store)
+            }
+        }
         try store.saveLedgerMeta(LedgerMeta(appliedSeq: durable))
     }
+}
+
+/// A flag one task sets and others read.
+final class CompletionFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    func set() { value.store(true, ordering: .releasing) }
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }
