@@ -22,8 +22,13 @@ struct HeraldLogBench {
     static func main() async throws {
         var settings = Settings()
         var arguments = CommandLine.arguments.dropFirst()
+        var tortureRounds: Int?
         while let argument = arguments.popFirst() {
             switch argument {
+            case "--append-child":
+                try appendForever(stateDirectory: arguments.popFirst() ?? "")
+            case "--kill-test":
+                tortureRounds = Int(arguments.popFirst() ?? "") ?? 100
             case "--work": settings.work = arguments.popFirst() ?? settings.work
             case "--herald": settings.herald = arguments.popFirst() ?? settings.herald
             case "--quick":
@@ -32,18 +37,23 @@ struct HeraldLogBench {
                 settings.latencySeconds = 2
                 settings.millionEvents = 100_000
             default:
-                FileHandle.standardError.write(Data("usage: HeraldLogBench [--work DIR] [--herald PATH] [--quick]\n".utf8))
+                FileHandle.standardError.write(
+                    Data("usage: HeraldLogBench [--work DIR] [--herald PATH] [--quick] | [--work DIR] --kill-test ROUNDS\n".utf8))
                 exit(64)
             }
         }
         try FileManager.default.createDirectory(atPath: settings.work, withIntermediateDirectories: true)
         let logger = Logger(label: "herald.logbench") { _ in SwiftLogNoOpLogHandler() }
+        if let tortureRounds {
+            exit(try KillTest.run(rounds: tortureRounds, work: settings.work, logger: logger) ? 0 : 1)
+        }
         print("herald change-log benchmark (work directory \(settings.work))")
 
         let group = try await groupCommit(settings, logger: logger)
         let perEvent = try perEventSync(settings, logger: logger)
         let latency = try await appendToReaderLatency(settings, logger: logger)
         let opening = try openLarge(settings, logger: logger)
+        try tailFollowCheck(settings, logger: logger)
 
         print("")
         print("summary")
@@ -114,7 +124,7 @@ struct HeraldLogBench {
         }
         let elapsed = now() - start
         let stats = log.statistics
-        try log.closeChecked()
+        try log.close()
         let rate = Double(stats.events) / elapsed
         print(
             String(
@@ -138,7 +148,7 @@ struct HeraldLogBench {
         }
         let elapsed = now() - start
         let stats = log.statistics
-        try log.closeChecked()
+        try log.close()
         let rate = Double(n) / elapsed
         print(
             String(
@@ -227,9 +237,11 @@ struct HeraldLogBench {
         let deadline = now() + 10
         while arrivals.count < sent.count + 1 && now() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         stopFollower.set()
-        process?.terminate()
-        process?.waitUntilExit()
-        try log.closeChecked()
+        if let process {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try log.close()
 
         var latencies = sent.compactMap { entry in arrivals.time(of: entry.seq).map { ($0 - entry.time) * 1000 } }
         let missing = sent.count - latencies.count
@@ -271,6 +283,68 @@ struct HeraldLogBench {
         return nil
     }
 
+    // MARK: - GNU tail -F across rotations
+
+    /// What `tail -F changes.ndjson` sees while the log rotates quickly: missing and duplicated seqs.
+    static func tailFollowCheck(_ settings: Settings, logger: Logger) throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tail") else { return }
+        let dir = try freshDirectory(settings, "tailf")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = ChangeLogOptions()
+        options.segmentMaxBytes = 16 * 1024
+        let log = try ChangeLog.open(stateDirectory: dir, options: options, logger: logger)
+        let tail = Process()
+        tail.executableURL = URL(fileURLWithPath: "/usr/bin/tail")
+        tail.arguments = ["-F", "-n", "+1", "-s", "0.05", dir + "/changes.ndjson"]
+        let pipe = Pipe()
+        tail.standardOutput = pipe
+        tail.standardError = FileHandle.nullDevice
+        try tail.run()
+        let collected = Collected()
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                collected.append(data)
+            }
+        }
+        let total = 20_000
+        let start = now()
+        for n in 0..<total {
+            _ = try log.enqueue([articleEvent(n)])
+            if n % 20 == 19 { usleep(1000) }
+        }
+        try log.waitDurableBlocking(through: UInt64(total))
+        let elapsed = now() - start
+        usleep(1_000_000)
+        // The child may have inherited a blocked SIGTERM from the runtime's threads: SIGKILL it.
+        kill(tail.processIdentifier, SIGKILL)
+        tail.waitUntilExit()
+        let rotations = log.statistics.rotations
+        try log.close()
+        var counts: [UInt64: Int] = [:]
+        var start0 = 0
+        let bytes = collected.bytes
+        while let newline = bytes[start0...].firstIndex(of: 0x0A) {
+            if let seq = seqOf(bytes[start0..<newline]) { counts[seq, default: 0] += 1 }
+            start0 = newline + 1
+        }
+        let missing = (1...UInt64(total)).filter { counts[$0] == nil }.count
+        let duplicated = counts.values.filter { $0 > 1 }.count
+        print(
+            String(
+                format: "tail -F check: %d events in %.1f s over %llu rotations: GNU tail -F missed %d, "
+                    + "printed %d twice", total, elapsed, rotations, missing, duplicated))
+    }
+
+    final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data: [UInt8] = []
+        func append(_ more: Data) { lock.withLock { data.append(contentsOf: more) } }
+        var bytes: [UInt8] { lock.withLock { data } }
+    }
+
     // MARK: - Opening a large log
 
     static func openLarge(_ settings: Settings, logger: Logger) throws -> Double {
@@ -287,7 +361,7 @@ struct HeraldLogBench {
                 _ = try log.appendAndWait((n..<(n + count)).map(articleEvent))
                 n += count
             }
-            try log.closeChecked()
+            try log.close()
             _ = FileManager.default.createFile(atPath: marker, contents: nil)
             print(String(format: "generated a log of %d events in %.1f s (kept for later runs)", n, now() - start))
         }
@@ -296,8 +370,9 @@ struct HeraldLogBench {
         var log = try ChangeLog.open(stateDirectory: dir, logger: logger)
         let cleanOpen = now() - start
         let lastSeq = log.lastSeq
-        try log.closeChecked()
-        var metadata = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/log.json")))
+        try log.close()
+        var metadata =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/log.json")))
             as? [String: Any] ?? [:]
         metadata["clean_shutdown"] = false
         try JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys])
@@ -305,7 +380,7 @@ struct HeraldLogBench {
         start = now()
         log = try ChangeLog.open(stateDirectory: dir, logger: logger)
         let killedOpen = now() - start
-        try log.closeChecked()
+        try log.close()
 
         start = now()
         let tailer = try ChangeLogTailer(stateDirectory: dir, after: lastSeq - 10)
@@ -320,7 +395,8 @@ struct HeraldLogBench {
             read += batch.count
         }
         let scan = now() - start
-        let segments = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/changes"))?
+        let segments =
+            (try? FileManager.default.contentsOfDirectory(atPath: dir + "/changes"))?
             .filter { $0.hasSuffix(".ndjson") }.count ?? 0
         print(
             String(

@@ -151,8 +151,10 @@ enum ChangeEventEncoder {
                 case 0x08: out.append(UInt8(ascii: "b"))
                 case 0x0C: out.append(UInt8(ascii: "f"))
                 default:
-                    out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)],
-                        hexDigits[Int(byte & 0x0F)]])
+                    out.append(contentsOf: [
+                        UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)],
+                        hexDigits[Int(byte & 0x0F)],
+                    ])
                 }
             }
             if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...])) }

@@ -223,26 +223,11 @@ public final class ChangeLog: Sendable {
         return assigned
     }
 
-    /// Blocking append, chosen in synchronous contexts; kept while callers move to ``append(_:)`` (async) or
-    /// ``appendAndWait(_:)``, and to be removed then.
-    public func append(_ events: [PendingEvent]) throws -> [ChangeEvent] {
-        try appendAndWait(events)
-    }
-
     /// Flushes and fsyncs everything queued, stops the writer thread, and records the clean-shutdown mark in
     /// `log.json`. Later appends throw. Calling it again does nothing.
-    ///
-    /// Errors are logged, not thrown, while the daemon still calls it without `try`; see ``closeChecked()``.
-    public func close() {
-        do {
-            try closeChecked()
-        } catch {
-            logger.error("closing the change log failed", metadata: ["error": "\(error)"])
-        }
-    }
-
-    /// ``close()``, throwing the log's fatal error (or a failure to write the clean-shutdown mark).
-    public func closeChecked() throws {
+    /// - Throws: the log's fatal ``StoreError`` if a write or sync failed (no clean-shutdown mark is written then),
+    ///   or the failure to write `log.json`.
+    public func close() throws {
         try stopWriter(markClean: true)
     }
 

@@ -64,7 +64,9 @@ struct ChangeLogOpener {
             lastSeq = existing.lastSeq
             logger.warning(
                 "change log segments are missing; starting a new epoch",
-                metadata: ["directory": "\(LogSegment.directory(in: stateDirectory))", "old_epoch": "\(existing.epoch)"])
+                metadata: [
+                    "directory": "\(LogSegment.directory(in: stateDirectory))", "old_epoch": "\(existing.epoch)",
+                ])
             startEpoch(&existing, lastSeq: lastSeq, reason: .logMissing)
             existing.firstSeq = lastSeq + 1
             metadata = existing
@@ -131,7 +133,8 @@ struct ChangeLogOpener {
             throw error
         }
 
-        var metadata = decideEpoch(loaded: loaded, firstSegment: sealed.first ?? active, lastSeq: lastSeq,
+        var metadata = decideEpoch(
+            loaded: loaded, firstSegment: sealed.first ?? active, lastSeq: lastSeq,
             lastEpoch: lastEpoch)
         metadata.bootID = bootID
         metadata.cleanShutdown = false
@@ -168,6 +171,15 @@ struct ChangeLogOpener {
             }
         }
 
+        if !hasEvents, let previous = sealed.last {
+            // The recovered event is the first event after a sealed fragment: a crash after sealing but before it
+            // was written leaves the segment after the fragment without events (perhaps with a fragment of its own).
+            let previousScan = try Self.scanTail(path: previous.path)
+            if previousScan.fragmentLineBytes > 0 {
+                pending.append(
+                    recoveredEvent(segment: previous, fragmentBytes: previousScan.fragmentLineBytes, lastSeq: lastSeq))
+            }
+        }
         if fragmentBytes > 0 {
             logger.warning(
                 "change log ended with a torn write; kept the fragment as an unparseable line",
@@ -176,13 +188,6 @@ struct ChangeLogOpener {
                     "last_seq": "\(lastSeq)",
                 ])
             pending.append(recoveredEvent(segment: tornSegment, fragmentBytes: fragmentBytes, lastSeq: lastSeq))
-        } else if size == 0, let previous = sealedList.last {
-            // A crash after sealing a torn segment but before its recovered event was written.
-            let previousScan = try Self.scanTail(path: previous.path)
-            if previousScan.fragmentLineBytes > 0 {
-                pending.append(
-                    recoveredEvent(segment: previous, fragmentBytes: previousScan.fragmentLineBytes, lastSeq: lastSeq))
-            }
         }
 
         let writer = SegmentWriter(
@@ -346,7 +351,7 @@ struct ChangeLogOpener {
                 scan.lastEpoch = fields.epoch
                 break
             }
-            scan.fragmentLineBytes += Int64(line.count) + 1
+            scan.fragmentLineBytes += Int64(line.count)
         }
         return scan
     }

@@ -25,6 +25,38 @@ public struct ChangeLogReader: Sendable {
         try ChangeLogMetadata.load(stateDirectory: stateDirectory)?.epoch
     }
 
+    /// The first seq still in the log (1 unless retention deleted segments; the next seq when the log is empty).
+    public func firstRetainedSeq() throws -> UInt64 {
+        let metadata = try ChangeLogMetadata.load(stateDirectory: stateDirectory)
+        let segments = try LogSegment.list(stateDirectory: stateDirectory)
+        return max(metadata?.firstSeq ?? 1, segments.first?.firstSeq ?? 1)
+    }
+
+    /// The seq of the last complete event in the log (0 when there is none); reads only the end of the newest
+    /// segment.
+    public func lastSeq() throws -> UInt64 {
+        try ChangeLogTailer.lastSeq(segments: try LogSegment.list(stateDirectory: stateDirectory))
+    }
+
+    /// Every retained event, from the first retained one (whatever retention deleted before it).
+    public func readFromStart() throws -> [Entry] {
+        try ChangeLogTailer(fromStartOf: stateDirectory).readAvailable().map { ($0.seq, $0.line) }
+    }
+
+    /// The `data` of an event, loading it from its payload file when the log holds only a reference
+    /// (`{"payload_ref": "changes/payloads/<seq>.json", "payload_bytes": N}`, for data over the line limit).
+    public func resolvedData(of event: ChangeEvent) throws -> JSONValue {
+        guard case .object(let members) = event.data, members.count == 2,
+            let reference = members["payload_ref"]?.stringValue, members["payload_bytes"]?.intValue != nil
+        else { return event.data }
+        let path = AtomicFile.joined(stateDirectory, reference)
+        guard let bytes = try AtomicFile.read(path) else {
+            throw StoreError(
+                code: .notFound, path: path, message: "payload file \(path) of event \(event.seq) is missing")
+        }
+        return try StateJSON.decode(JSONValue.self, from: bytes, path: path)
+    }
+
     /// The complete events whose seq is greater than `after`, across all segments.
     /// - Throws: ``StoreError`` `.corrupt` when seqs are not contiguous; ``ChangeLogCursorError`` `.expired` when
     ///   events after `after` were deleted by retention.

@@ -130,12 +130,32 @@ public final class ChangeLogTailer {
     /// Opens the segment holding `lastSeq + 1` and positions after the line with seq `lastSeq` (or the newest
     /// line before it). Returns false when the log has no segment yet.
     private func locate() throws -> Bool {
-        let segments = try LogSegment.list(stateDirectory: stateDirectory)
+        var segments = try LogSegment.list(stateDirectory: stateDirectory)
         guard !segments.isEmpty else { return false }
-        let target = segments.last { $0.firstSeq <= lastSeq + 1 } ?? segments[0]
-        try open(target)
+        var target = segments.last { $0.firstSeq <= lastSeq + 1 } ?? segments[0]
+        var attempts = 0
+        while true {
+            do {
+                try open(target)
+                break
+            } catch let error as StoreError where error.code == .notFound && attempts < 3 {
+                // Retention deleted it between listing and opening: look again (it may now be too old).
+                attempts += 1
+                try checkNotBehindRetention()
+                segments = try LogSegment.list(stateDirectory: stateDirectory)
+                guard !segments.isEmpty else { return false }
+                target = segments.last { $0.firstSeq <= lastSeq + 1 } ?? segments[0]
+            }
+        }
         if target.firstSeq == lastSeq + 1 {
-            if lastSeq > 0 { lastSeen = lastSeq }
+            // The start is at a segment boundary: the event at `lastSeq` (if any) ends the segment before.
+            if lastSeq > 0 {
+                lastSeen = lastSeq
+                if let previous = segments.last(where: { $0.firstSeq < target.firstSeq }) {
+                    let scan = try ChangeLogOpener.scanTail(path: previous.path)
+                    if scan.lastSeq == lastSeq { lastEpoch = scan.lastEpoch }
+                }
+            }
             return true
         }
         let st = try Syscall.fstat(fd, path: target.path)
@@ -181,10 +201,19 @@ public final class ChangeLogTailer {
             try drain(into: &events, limit: limit)
             if events.count >= limit { break }
             guard let current = segment else { break }
-            let segments = try LogSegment.list(stateDirectory: stateDirectory)
-            guard let next = segments.first(where: { $0.firstSeq > current.firstSeq }) else {
-                try checkNotReplaced(current, segments: segments)
-                break
+            // Normally the next segment is named after the seq following the last one read: check that name
+            // first, and list the directory only when it does not exist.
+            let predicted = LogSegment(stateDirectory: stateDirectory, firstSeq: lastSeq + 1)
+            let next: LogSegment
+            if predicted.firstSeq > current.firstSeq, try Syscall.statPath(predicted.path) != nil {
+                next = predicted
+            } else {
+                let segments = try LogSegment.list(stateDirectory: stateDirectory)
+                guard let later = segments.first(where: { $0.firstSeq > current.firstSeq }) else {
+                    try checkNotReplaced(current)
+                    break
+                }
+                next = later
             }
             // A later segment exists, so the current one is final: read it to its very end, then move on.
             try drain(into: &events, limit: .max)
@@ -193,12 +222,40 @@ public final class ChangeLogTailer {
                 skippedFragment = true
                 buffer.removeAll()
             }
-            try open(next)
+            var target = next
+            if target.firstSeq != lastSeq + 1 {
+                // readdir may miss entries created while it runs (ext4 returns them in hash order): the segment
+                // named after the next seq, created before `next`, may have been skipped by the listing.
+                let exact = LogSegment(stateDirectory: stateDirectory, firstSeq: lastSeq + 1)
+                if exact.firstSeq > current.firstSeq, try Syscall.statPath(exact.path) != nil {
+                    target = exact
+                } else {
+                    let again = try LogSegment.list(stateDirectory: stateDirectory)
+                    target = again.first(where: { $0.firstSeq > current.firstSeq }) ?? next
+                }
+            }
+            if target.firstSeq > lastSeq + 1 { try checkNotBehindRetention() }
+            do {
+                try open(target)
+            } catch let error as StoreError where error.code == .notFound {
+                try checkNotBehindRetention()
+                throw error
+            }
         }
         return events
     }
 
-    private func checkNotReplaced(_ current: LogSegment, segments: [LogSegment]) throws {
+    /// Throws `.expired` when retention deleted events this reader has not read yet.
+    private func checkNotBehindRetention() throws {
+        let first = try ChangeLogMetadata.load(stateDirectory: stateDirectory)?.firstSeq ?? 1
+        guard first > lastSeq + 1 else { return }
+        throw ChangeLogCursorError(
+            code: .expired,
+            message: "the reader fell behind retention: it read up to seq \(lastSeq) but the retained change log "
+                + "now starts at seq \(first); resync with --from-start")
+    }
+
+    private func checkNotReplaced(_ current: LogSegment) throws {
         let st = try Syscall.statPath(current.path)
         if let st, UInt64(st.st_dev) == identity.device, UInt64(st.st_ino) == identity.inode { return }
         throw StoreError(
@@ -210,14 +267,12 @@ public final class ChangeLogTailer {
                     + "restored; resync from --from-start")
     }
 
-    /// Reads the current segment from the position reached to its end, handling complete lines.
+    /// Reads the current segment from the position reached to its end, handling complete lines (lines already
+    /// buffered first: a call that stopped at `limit` leaves some behind).
     private func drain(into events: inout [Event], limit: Int) throws {
         guard let current = segment else { return }
         let chunk = 256 * 1024
         while events.count < limit {
-            let bytes = try Syscall.pread(fd, count: chunk, offset: offset + Int64(buffer.count), path: current.path)
-            if bytes.isEmpty { return }
-            buffer.append(contentsOf: bytes)
             var start = 0
             while events.count < limit, let newline = buffer[start...].firstIndex(of: 0x0A) {
                 try handle(buffer[start..<newline], into: &events, path: current.path)
@@ -227,7 +282,10 @@ public final class ChangeLogTailer {
                 offset += Int64(start)
                 buffer.removeFirst(start)
             }
-            if bytes.count < chunk { return }
+            if events.count >= limit { return }
+            let bytes = try Syscall.pread(fd, count: chunk, offset: offset + Int64(buffer.count), path: current.path)
+            if bytes.isEmpty { return }
+            buffer.append(contentsOf: bytes)
         }
     }
 

@@ -62,7 +62,8 @@ final class SegmentWriter {
     func write(_ lines: [QueuedLine], fault: InjectedFault?) throws(StoreError) {
         for line in lines {
             guard let payload = line.payload else { continue }
-            try AtomicFile.write(payload, to: AtomicFile.joined(stateDirectory, Self.payloadRelativePath(seq: line.seq)))
+            try AtomicFile.write(
+                payload, to: AtomicFile.joined(stateDirectory, Self.payloadRelativePath(seq: line.seq)))
             counters.payloadFiles += 1
         }
         var buffer: [UInt8] = []
@@ -133,7 +134,9 @@ final class SegmentWriter {
         }
         if let age = options.retainAge {
             let limit = now - Int64(age.components.seconds)
-            while drop < sealed.count, let st = try Syscall.statPath(sealed[drop].path), Int64(st.st_mtim.tv_sec) < limit {
+            while drop < sealed.count, let st = try Syscall.statPath(sealed[drop].path),
+                Int64(st.st_mtim.tv_sec) < limit
+            {
                 drop += 1
             }
         }

@@ -49,7 +49,8 @@ import Testing
 
     @Test func doublesRoundTripExactly() throws {
         let values: [Double] = [
-            0.1, 1.0, -0.0, 1e300, -1e-300, 5e-324, 1.7976931348623157e308, 123456789.123456789, 2.5e-5, 1e16,
+            0.1, 1.0, -0.0, 1e300, -1e-300, .leastNonzeroMagnitude, 1.7976931348623157e308, 123456789.123456789, 2.5e-5,
+            1e16,
             Double.pi,
         ]
         for value in values {

@@ -32,6 +32,25 @@ import Testing
         }
     }
 
+    @Test func smallBatchLimitsLoseNothingAcrossSegments() throws {
+        try withTemporaryDirectory { dir throws in
+            try writeSegments(
+                [(1, (1...7).map { line($0) }), (8, (8...9).map { line($0) }), (10, (10...20).map { line($0) })],
+                in: dir)
+            for limit in [1, 2, 3, 5, 8] {
+                let tailer = try ChangeLogTailer(stateDirectory: dir, after: 0)
+                var seen: [UInt64] = []
+                while true {
+                    let batch = try tailer.readAvailable(limit: limit)
+                    if batch.isEmpty { break }
+                    #expect(batch.count <= limit)
+                    seen += batch.map(\.seq)
+                }
+                #expect(seen == Array(1...20))
+            }
+        }
+    }
+
     @Test func missingLogReadsAsEmpty() throws {
         try withTemporaryDirectory { dir throws in
             #expect(try ChangeLogReader(stateDirectory: dir).read(after: 0).isEmpty)
@@ -126,7 +145,7 @@ import Testing
             try await writer.value
             #expect(seen == Array(1...300))
             #expect(log.statistics.rotations > 5)
-            try log.closeChecked()
+            try log.close()
         }
     }
 
@@ -181,6 +200,41 @@ import Testing
         }
     }
 
+    @Test func followerThatFellBehindRetentionIsToldSo() throws {
+        try withTemporaryDirectory { dir throws in
+            var options = ChangeLogOptions()
+            options.segmentMaxAge = .zero
+            let log = try openLog(dir, options: options)
+            _ = try log.appendAndWait([testEvent(1)])
+            let tailer = try ChangeLogTailer(stateDirectory: dir, after: 0)
+            #expect(try tailer.readAvailable().map(\.seq) == [1])
+            try log.close()
+            options.retainSegments = 1
+            let pruning = try openLog(dir, options: options)
+            for n in 2...4 { _ = try pruning.appendAndWait([testEvent(n)]) }
+            try pruning.close()
+            let error = #expect(throws: ChangeLogCursorError.self) { _ = try tailer.readAvailable() }
+            #expect(error?.code == .expired)
+        }
+    }
+
+    @Test func cursorAtASegmentBoundaryIsCheckedAgainstTheEventBeforeIt() throws {
+        try withTemporaryDirectory { dir throws in
+            var options = ChangeLogOptions()
+            options.segmentMaxAge = .zero
+            let log = try openLog(dir, options: options)
+            _ = try log.appendAndWait([testEvent(1)])
+            _ = try log.appendAndWait([testEvent(2)])
+            try log.close()
+            // Seq 1 ends segment 1; the cursor names the wrong epoch for it, and log.json cannot vouch for it.
+            #expect(throws: ChangeLogCursorError.self) {
+                _ = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: "wrong", seq: 1))
+            }
+            let tailer = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: log.epoch, seq: 1))
+            #expect(try tailer.readAvailable().map(\.seq) == [2])
+        }
+    }
+
     // MARK: - Cursors
 
     @Test func cursorResumesAfterItsSeqAndRecordsTheEpoch() throws {
@@ -198,12 +252,13 @@ import Testing
             #expect(try ChangeLogCursor.load(from: cursorPath) == ChangeLogCursor(epoch: epoch, seq: 5))
             #expect(try ChangeLogCursor.load(from: "\(dir)/missing.cursor") == nil)
             _ = try log.appendAndWait([testEvent(6)])
-            try log.closeChecked()
+            try log.close()
             let saved = try #require(try ChangeLogCursor.load(from: cursorPath))
             let resumed = try ChangeLogTailer(stateDirectory: dir, cursor: saved)
             #expect(try resumed.readAvailable().map(\.seq) == [6])
             // A cursor at 0 is valid for any log.
-            #expect(try ChangeLogTailer(stateDirectory: dir, cursor: .init(epoch: "", seq: 0)).readAvailable().count == 6)
+            #expect(
+                try ChangeLogTailer(stateDirectory: dir, cursor: .init(epoch: "", seq: 0)).readAvailable().count == 6)
         }
     }
 
@@ -219,13 +274,15 @@ import Testing
             try ChangeLogTests.rewrite(path, Array(lines.prefix(2).map { $0 + "\n" }.joined().utf8))
             let after = try openLog(dir, boot: "B")
             _ = try after.appendAndWait([testEvent(4)])
-            try after.closeChecked()
+            try after.close()
             // Event 3 now exists again, in the new epoch: the reader's cursor (old epoch, 3) must be refused.
             let error = #expect(throws: ChangeLogCursorError.self) {
                 _ = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: oldEpoch, seq: 3))
             }
             #expect(error?.code == .epochChanged)
-            #expect(error?.message.contains("cursor is from epoch \(oldEpoch), the log is now epoch \(after.epoch)") == true)
+            #expect(
+                error?.message.contains("cursor is from epoch \(oldEpoch), the log is now epoch \(after.epoch)") == true
+            )
             // A reader that had only seen event 2 continues and is told of the new epoch by the next event.
             let tailer = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: oldEpoch, seq: 2))
             let events = try tailer.readAvailable()
@@ -239,7 +296,7 @@ import Testing
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
             _ = try log.appendAndWait([testEvent(1)])
-            try log.closeChecked()
+            try log.close()
             let error = #expect(throws: ChangeLogCursorError.self) {
                 _ = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: log.epoch, seq: 9))
             }
@@ -255,7 +312,7 @@ import Testing
             options.retainSegments = 2
             let log = try openLog(dir, options: options)
             for n in 1...5 { _ = try log.appendAndWait([testEvent(n)]) }
-            try log.closeChecked()
+            try log.close()
             #expect(try metadataJSON(dir)["first_seq"] == 4)
             let error = #expect(throws: ChangeLogCursorError.self) {
                 _ = try ChangeLogTailer(stateDirectory: dir, cursor: ChangeLogCursor(epoch: log.epoch, seq: 2))

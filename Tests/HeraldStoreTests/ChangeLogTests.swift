@@ -60,7 +60,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             #expect(log.lastSeq == 2)
             #expect(log.durableSeq == 2)
             let epoch = log.epoch
-            try log.closeChecked()
+            try log.close()
 
             let reopened = try openLog(dir)
             #expect(reopened.epoch == epoch)
@@ -68,7 +68,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             let next = try reopened.appendAndWait([testEvent(3)])
             #expect(next.map(\.seq) == [3])
             #expect(next[0].id == "\(epoch):3")
-            try reopened.closeChecked()
+            try reopened.close()
 
             #expect(try segmentNames(dir) == [Self.first])
             #expect(try inode("\(dir)/changes.ndjson") == inode("\(dir)/changes/\(Self.first)"))
@@ -82,7 +82,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
     @Test func writesTheDocumentedLineFormat() throws {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
-            defer { log.close() }
+            defer { try? log.close() }
             let event = try log.appendAndWait([
                 PendingEvent(type: "feed.updated", subject: "feeds/x", data: ["url": "https://e.com/rss", "a": 1])
             ])[0]
@@ -109,7 +109,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             #expect(metadata["first_seq"] == 1)
             #expect(metadata["epochs"] == [["epoch": .string(log.epoch), "first_seq": 1]])
             #expect(metadata["created"]?.stringValue.flatMap(RFC3339.parse) != nil)
-            try log.closeChecked()
+            try log.close()
             metadata = try metadataJSON(dir)
             #expect(metadata["clean_shutdown"] == true)
             #expect(metadata["last_seq"] == 2)
@@ -119,7 +119,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
     @Test func emptyAppendWritesNothing() throws {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
-            defer { log.close() }
+            defer { try? log.close() }
             #expect(try log.appendAndWait([]).isEmpty)
             #expect(try fileBytes("\(dir)/changes.ndjson").isEmpty)
         }
@@ -135,7 +135,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             #expect(log.lastSeq == 3)
             try await log.waitDurable(through: 3)
             #expect(log.durableSeq == 3)
-            try log.closeChecked()
+            try log.close()
             #expect(try allEvents(dir).map(\.seq) == [1, 2, 3])
         }
     }
@@ -154,7 +154,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             defer { try? earlyReader.close() }
             for n in 2...30 { _ = try log.appendAndWait([testEvent(n, padding: 300)]) }
             #expect(log.statistics.rotations > 3)
-            try log.closeChecked()
+            try log.close()
 
             let names = try segmentNames(dir)
             #expect(names.count == Int(log.statistics.rotations) + 1)
@@ -185,17 +185,17 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             let log = try openLog(dir, options: options)
             _ = try log.appendAndWait([testEvent(1)])
             _ = try log.appendAndWait([testEvent(2)])
-            try log.closeChecked()
+            try log.close()
             #expect(try segmentNames(dir) == [Self.first, LogSegment.fileName(firstSeq: 2)])
 
             let reopened = try openLog(dir, options: options)
             _ = try reopened.appendAndWait([testEvent(3)])
-            try reopened.closeChecked()
+            try reopened.close()
             #expect(try segmentNames(dir).count == 3)
 
             let lenient = try openLog(dir)  // default: one day
             _ = try lenient.appendAndWait([testEvent(4)])
-            try lenient.closeChecked()
+            try lenient.close()
             #expect(try segmentNames(dir).count == 3)
             #expect(try allEvents(dir).map(\.seq) == [1, 2, 3, 4])
         }
@@ -207,7 +207,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             options.segmentMaxBytes = 1500
             let log = try openLog(dir, options: options)
             _ = try log.appendAndWait((1...12).map { testEvent($0, padding: 300) })
-            try log.closeChecked()
+            try log.close()
             let names = try segmentNames(dir)
             #expect(names.count > 2)
             for name in names {
@@ -231,7 +231,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             _ = try log.appendAndWait([testEvent(1, padding: 800)])  // goes to a payload file
             #expect(FileManager.default.fileExists(atPath: "\(dir)/changes/payloads/1.json"))
             for n in 2...8 { _ = try log.appendAndWait([testEvent(n)]) }
-            try log.closeChecked()
+            try log.close()
 
             let names = try segmentNames(dir)
             #expect(names == (6...8).map { LogSegment.fileName(firstSeq: $0) })
@@ -244,6 +244,10 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             #expect(error?.code == .expired)
             #expect(try ChangeLogReader(stateDirectory: dir).read(after: 5).map(\.seq) == [6, 7, 8])
             #expect(try ChangeLogTailer(fromStartOf: dir).readAvailable().map(\.seq) == [6, 7, 8])
+            let reader = ChangeLogReader(stateDirectory: dir)
+            #expect(try reader.readFromStart().map(\.seq) == [6, 7, 8])
+            #expect(try reader.firstRetainedSeq() == 6)
+            #expect(try reader.lastSeq() == 8)
         }
     }
 
@@ -253,7 +257,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             options.segmentMaxAge = .zero
             let log = try openLog(dir, options: options)
             for n in 1...4 { _ = try log.appendAndWait([testEvent(n)]) }
-            try log.closeChecked()
+            try log.close()
             // Age the two oldest segments by two hours.
             let old = Date().addingTimeInterval(-7200)
             for name in try segmentNames(dir).prefix(2) {
@@ -261,7 +265,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             }
             options.retainAge = .seconds(3600)
             let reopened = try openLog(dir, options: options)
-            try reopened.closeChecked()
+            try reopened.close()
             #expect(try segmentNames(dir) == (3...4).map { LogSegment.fileName(firstSeq: $0) })
             #expect(try metadataJSON(dir)["first_seq"] == 3)
         }
@@ -280,13 +284,13 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             options.segmentMaxAge = .zero
             let log = try openLog(dir, options: options)
             for n in 1...4 { _ = try log.appendAndWait([testEvent(n)]) }
-            try log.closeChecked()
+            try log.close()
             // log.json already says retention kept 3..., but the crash left segments 1 and 2.
             var metadata = try #require(try ChangeLogMetadata.load(stateDirectory: dir))
             metadata.firstSeq = 3
             try metadata.save(stateDirectory: dir)
             let reopened = try openLog(dir)
-            try reopened.closeChecked()
+            try reopened.close()
             #expect(try segmentNames(dir) == (3...4).map { LogSegment.fileName(firstSeq: $0) })
         }
     }
@@ -305,7 +309,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             #expect(stats.events == 1000)
             #expect(stats.syncs < 50)
             #expect(stats.batches < 50)
-            try log.closeChecked()
+            try log.close()
             #expect(try allEvents(dir).map(\.seq) == Array(1...1000))
         }
     }
@@ -329,7 +333,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             }
             #expect(seqs.sorted() == Array(1...400))
             #expect(log.statistics.syncs <= 400)
-            try log.closeChecked()
+            try log.close()
             #expect(try allEvents(dir).map(\.seq) == Array(1...400))
         }
     }
@@ -348,7 +352,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             await #expect(throws: StoreError.self) { try await log.waitDurable(through: 2) }
             await #expect(throws: StoreError.self) { _ = try await log.append([testEvent(4)]) }
             #expect(log.durableSeq == 1)
-            #expect(throws: StoreError.self) { try log.closeChecked() }
+            #expect(throws: StoreError.self) { try log.close() }
             #expect(try metadataJSON(dir)["clean_shutdown"] == false)
         }
     }
@@ -360,30 +364,32 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             let error = #expect(throws: StoreError.self) { _ = try log.appendAndWait([testEvent(1)]) }
             #expect(error?.code == .noSpace)
             #expect(throws: StoreError.self) { _ = try log.appendAndWait([testEvent(2)]) }
-            log.close()
+            #expect(throws: StoreError.self) { try log.close() }
             // A restart resumes: the event never reached the file, so the log continues from 0.
             let reopened = try openLog(dir)
             #expect(reopened.lastSeq == 0)
             #expect(try reopened.appendAndWait([testEvent(1)]).map(\.seq) == [1])
-            try reopened.closeChecked()
+            try reopened.close()
         }
     }
 
     @Test func appendAfterCloseThrows() throws {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
-            try log.closeChecked()
+            try log.close()
             #expect(throws: StoreError.self) { _ = try log.appendAndWait([testEvent(1)]) }
-            try log.closeChecked()  // idempotent
+            try log.close()  // idempotent
         }
     }
 
     @Test func unencodableEventIsRejectedAndTheLogStaysUsable() throws {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
-            defer { log.close() }
+            defer { try? log.close() }
             let error = #expect(throws: StoreError.self) {
-                _ = try log.appendAndWait([testEvent(1), PendingEvent(type: "t", subject: "s", data: ["x": .double(.nan)])])
+                _ = try log.appendAndWait([
+                    testEvent(1), PendingEvent(type: "t", subject: "s", data: ["x": .double(.nan)]),
+                ])
             }
             #expect(error?.code == .invalidArgument)
             #expect(log.lastSeq == 0)
@@ -401,17 +407,21 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             let big = testEvent(1, padding: 5000)
             let small = testEvent(2)
             let events = try log.appendAndWait([big, small])
-            try log.closeChecked()
+            try log.close()
 
             let payloadPath = "changes/payloads/1.json"
             let payload = try fileBytes("\(dir)/\(payloadPath)")
-            #expect(events[0].data == ["payload_ref": .string(payloadPath), "payload_bytes": .int(Int64(payload.count))])
+            #expect(
+                events[0].data == ["payload_ref": .string(payloadPath), "payload_bytes": .int(Int64(payload.count))])
             #expect(try StateJSON.decode(JSONValue.self, from: payload) == big.data)
             #expect(events[1].data == small.data)
             let stored = try allEvents(dir)
             #expect(stored.map(\.data) == [events[0].data, small.data])
             for line in try fileLines("\(dir)/changes.ndjson") { #expect(line.utf8.count < 1024) }
             #expect(log.statistics.payloadFiles == 1)
+            let reader = ChangeLogReader(stateDirectory: dir)
+            #expect(try reader.resolvedData(of: stored[0]) == big.data)
+            #expect(try reader.resolvedData(of: stored[1]) == small.data)
         }
     }
 
@@ -421,7 +431,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
             _ = try log.appendAndWait([testEvent(1), testEvent(2)])
-            log.close()
+            try log.close()
             let fragment = Array(#"{"data":{"n":3},"datacontenttype":"applic"#.utf8)
             try appendRaw(fragment, to: "\(dir)/changes.ndjson")
 
@@ -446,13 +456,13 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
                     "segment": .string("changes/\(Self.first)"),
                 ])
             _ = try reopened.appendAndWait([testEvent(4)])
-            try reopened.closeChecked()
+            try reopened.close()
             #expect(try allEvents(dir).map(\.seq) == [1, 2, 3, 4])
 
             // A clean reopen records nothing more.
             let again = try openLog(dir)
             #expect(again.lastSeq == 4)
-            try again.closeChecked()
+            try again.close()
             #expect(try allEvents(dir).count == 4)
         }
     }
@@ -461,7 +471,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
             _ = try log.appendAndWait([testEvent(1)])
-            try log.closeChecked()
+            try log.close()
             // A crash right after rotation: segment 2 holds only the start of event 2.
             let segment = "\(dir)/changes/\(LogSegment.fileName(firstSeq: 2))"
             try appendRaw(Array(#"{"data":{"#.utf8), to: segment)
@@ -469,7 +479,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
 
             let reopened = try openLog(dir)
             #expect(reopened.lastSeq == 2)
-            try reopened.closeChecked()
+            try reopened.close()
             #expect(try segmentNames(dir) == [Self.first, LogSegment.fileName(firstSeq: 2)])
             let events = try allEvents(dir)
             #expect(events.map(\.seq) == [1, 2])
@@ -478,11 +488,86 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
         }
     }
 
+    @Test func crashAfterSealingATornSegmentStillRecordsTheRecovery() throws {
+        try withTemporaryDirectory { dir throws in
+            let log = try openLog(dir)
+            _ = try log.appendAndWait([testEvent(1), testEvent(2)])
+            try log.close()
+            // What recovery does before appending its event: terminate, seal, start segment 3.
+            let first = "\(dir)/changes/\(Self.first)"
+            try appendRaw(Array(#"{"data":{"n"#.utf8) + [0x0A], to: first)
+            #expect(chmod(first, 0o444) == 0)
+            let next = LogSegment(stateDirectory: dir, firstSeq: 3)
+            Glibc.close(try SegmentWriter.createSegment(next, stateDirectory: dir))
+
+            let reopened = try openLog(dir)
+            try reopened.close()
+            let events = try allEvents(dir)
+            #expect(events.map(\.seq) == [1, 2, 3])
+            #expect(events[2].type == ChangeLog.recoveredEventType)
+            #expect(events[2].data["segment"] == .string("changes/\(Self.first)"))
+            #expect(try segmentNames(dir) == [Self.first, next.path.split(separator: "/").last.map(String.init)!])
+        }
+    }
+
+    @Test func twoPendingRecoveriesAreBothRecorded() throws {
+        try withTemporaryDirectory { dir throws in
+            let log = try openLog(dir)
+            _ = try log.appendAndWait([testEvent(1), testEvent(2)])
+            try log.close()
+            // Recovery sealed segment 1 and started segment 3, then died; then segment 3 got a torn write too.
+            let first = "\(dir)/changes/\(Self.first)"
+            try appendRaw(Array(#"{"data":{"n"#.utf8) + [0x0A], to: first)
+            #expect(chmod(first, 0o444) == 0)
+            let next = LogSegment(stateDirectory: dir, firstSeq: 3)
+            Glibc.close(try SegmentWriter.createSegment(next, stateDirectory: dir))
+            try appendRaw(Array(#"{"da"#.utf8), to: "\(dir)/changes.ndjson")
+
+            let reopened = try openLog(dir)
+            try reopened.close()
+            let events = try allEvents(dir)
+            #expect(events.map(\.seq) == [1, 2, 3, 4])
+            #expect(events[2].data["segment"] == .string("changes/\(Self.first)"))
+            #expect(events[3].data["segment"] == .string(next.relativePath))
+            #expect(events[2].data["fragment_bytes"] == 11)
+            #expect(events[3].data["fragment_bytes"] == 4)
+        }
+    }
+
+    @Test func crashAfterSealingDuringRotationStartsTheNextSegment() throws {
+        try withTemporaryDirectory { dir throws in
+            let log = try openLog(dir)
+            _ = try log.appendAndWait([testEvent(1)])
+            try log.close()
+            #expect(chmod("\(dir)/changes/\(Self.first)", 0o444) == 0)
+            let reopened = try openLog(dir)
+            _ = try reopened.appendAndWait([testEvent(2)])
+            try reopened.close()
+            #expect(try segmentNames(dir) == [Self.first, LogSegment.fileName(firstSeq: 2)])
+            #expect(try permissions("\(dir)/changes/\(Self.first)") == 0o444)
+            #expect(try allEvents(dir).map(\.type) == ["herald.article.created", "herald.article.created"])
+        }
+    }
+
+    @Test func closeWaitsForQueuedEventsAndResumesTheirWaiters() async throws {
+        try await withTemporaryDirectory { dir async throws in
+            var options = ChangeLogOptions()
+            options.commitDelay = .milliseconds(50)
+            let log = try openLog(dir, options: options)
+            let events = try log.enqueue((1...20).map { testEvent($0) })
+            async let waited: Void = log.waitDurable(through: 20)
+            try log.close()
+            try await waited
+            #expect(log.durableSeq == events.last?.seq)
+            #expect(try allEvents(dir).count == 20)
+        }
+    }
+
     @Test func lastLineMissingOnlyItsNewlineIsKeptAsAnEvent() throws {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
             _ = try log.appendAndWait([testEvent(1), testEvent(2)])
-            try log.closeChecked()
+            try log.close()
             let path = "\(dir)/changes.ndjson"
             var bytes = try fileBytes(path)
             bytes.removeLast()
@@ -490,7 +575,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
 
             let reopened = try openLog(dir)
             #expect(reopened.lastSeq == 2)
-            try reopened.closeChecked()
+            try reopened.close()
             #expect(try segmentNames(dir) == [Self.first])
             #expect(try allEvents(dir).map(\.type) == ["herald.article.created", "herald.article.created"])
         }
@@ -500,7 +585,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
             let event = try log.appendAndWait([testEvent(1)])[0]
-            try log.closeChecked()
+            try log.close()
             var wrong = event
             wrong.seq = 7
             try appendRaw(try ChangeEventEncoder.encode(wrong), to: "\(dir)/changes.ndjson")
@@ -533,7 +618,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             let after = try openLog(dir, boot: "boot-B")
             #expect(after.epoch != firstEpoch)
             #expect(after.lastSeq == 3)
-            try after.closeChecked()
+            try after.close()
             let events = try allEvents(dir)
             #expect(events.map(\.seq) == [1, 2, 3])
             #expect(events[2].type == ChangeLog.epochEventType)
@@ -552,11 +637,11 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir, boot: "boot-A")
             _ = try log.appendAndWait([testEvent(1)])
-            try log.closeChecked()
+            try log.close()
             let after = try openLog(dir, boot: "boot-B")
             #expect(after.epoch == log.epoch)
             #expect(after.lastSeq == 1)
-            try after.closeChecked()
+            try after.close()
             #expect(try metadataJSON(dir)["boot_id"] == "boot-B")
         }
     }
@@ -565,13 +650,13 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
             _ = try log.appendAndWait([testEvent(1), testEvent(2)])
-            try log.closeChecked()
+            try log.close()
             var metadata = try #require(try ChangeLogMetadata.load(stateDirectory: dir))
             metadata.lastSeq = 9  // log.json had seen seq 9: the segments are an older copy
             try metadata.save(stateDirectory: dir)
             let reopened = try openLog(dir)
             #expect(reopened.epoch != log.epoch)
-            try reopened.closeChecked()
+            try reopened.close()
             let events = try allEvents(dir)
             #expect(events.map(\.seq) == [1, 2, 3])
             #expect(events[2].data["reason"] == "restored")
@@ -582,12 +667,12 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
             _ = try log.appendAndWait([testEvent(1)])
-            try log.closeChecked()
+            try log.close()
             try FileManager.default.removeItem(atPath: "\(dir)/log.json")
             let reopened = try openLog(dir)
             #expect(reopened.epoch != log.epoch)
             #expect(reopened.lastSeq == 2)
-            try reopened.closeChecked()
+            try reopened.close()
             let events = try allEvents(dir)
             #expect(events[1].data == ["previous": .string(log.epoch), "reason": "metadata_missing"])
         }
@@ -597,13 +682,13 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
             _ = try log.appendAndWait([testEvent(1), testEvent(2)])
-            try log.closeChecked()
+            try log.close()
             try FileManager.default.removeItem(atPath: "\(dir)/changes")
             try FileManager.default.removeItem(atPath: "\(dir)/changes.ndjson")
             let reopened = try openLog(dir)
             #expect(reopened.epoch != log.epoch)
             #expect(reopened.lastSeq == 3)
-            try reopened.closeChecked()
+            try reopened.close()
             #expect(try segmentNames(dir) == [LogSegment.fileName(firstSeq: 3)])
             #expect(try metadataJSON(dir)["first_seq"] == 3)
             let events = try ChangeLogTailer(fromStartOf: dir).readAvailable()
@@ -616,13 +701,13 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
         try withTemporaryDirectory { dir throws in
             let log = try openLog(dir)
             _ = try log.appendAndWait([testEvent(1)])
-            try log.closeChecked()
+            try log.close()
             var metadata = try #require(try ChangeLogMetadata.load(stateDirectory: dir))
             metadata.epoch = "other"
             metadata.epochs = [.init(epoch: "other", firstSeq: 1)]
             try metadata.save(stateDirectory: dir)
             let reopened = try openLog(dir)
-            try reopened.closeChecked()
+            try reopened.close()
             #expect(try allEvents(dir).last?.data["reason"] == "replaced")
         }
     }
@@ -647,7 +732,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             #expect(log.epoch == epoch)
             #expect(log.lastSeq == 3)
             _ = try log.appendAndWait([testEvent(4)])
-            try log.closeChecked()
+            try log.close()
             #expect(try segmentNames(dir) == [Self.first])
             #expect(try inode("\(dir)/changes.ndjson") == inode("\(dir)/changes/\(Self.first)"))
             #expect(try allEvents(dir).map(\.seq) == [1, 2, 3, 4])
