@@ -199,7 +199,7 @@ public final class HeraldEngine: Sendable {
     public func close() async {
         fetcher.shutdown()
         do {
-            try changeLog.closeChecked()
+            try changeLog.close()
             try await ledger.checkpoint()
         } catch {
             logger.error("could not close the change log cleanly: \(error)")

@@ -72,9 +72,9 @@ public enum StateVerifier {
             report.replayedEvents = recovery.replayedEvents
             report.publishedFiles = recovery.publishedFiles
             report.discardedFiles = recovery.discardedFiles
-            try changeLog.closeChecked()
+            try changeLog.close()
         } catch {
-            changeLog.close()
+            try? changeLog.close()
             report.problems.append("recovery failed: \(error)")
             return report
         }
