@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "HeraldDaemon",
             dependencies: [
-                "HeraldFetch", "HeraldFeeds", "HeraldExtract", "HeraldStore",
+                "HeraldFetch", "HeraldFeeds", "HeraldExtract", "HeraldStore", "HeraldSimilarity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

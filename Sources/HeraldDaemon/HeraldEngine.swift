@@ -74,7 +74,10 @@ public final class HeraldEngine: Sendable {
         try store.prepare()
         self.changeLog = try ChangeLog.open(
             stateDirectory: config.stateDirectory, options: config.changeLogOptions, logger: logger)
-        self.ledger = ArticleLedger(store: store, changeLog: changeLog, logger: logger)
+        let near = config.nearDuplicates
+        self.ledger = ArticleLedger(
+            store: store, changeLog: changeLog, logger: logger,
+            nearDuplicates: near.enabled ? NearDuplicateDetector(threshold: near.threshold, minimumWords: near.minimumWords) : nil)
         var fetchConfig = FetchConfiguration(userAgent: config.userAgent)
         fetchConfig.maxBodyBytes = config.limits.maxBodyBytes
         fetchConfig.connectTimeout = config.limits.connectTimeout

@@ -98,8 +98,7 @@ public enum StateVerifier {
                     report.problems.append("event \(entry.seq) does not parse")
                     continue
                 }
-                guard event.type == EventType.articleCreated || event.type == EventType.articleUpdated,
-                    let hash = event.data["content_hash"]?.stringValue
+                guard ArticleLedger.announcesFile(event), let hash = event.data["content_hash"]?.stringValue
                 else { continue }
                 announced.insert(hash)
                 if event.type == EventType.articleCreated {

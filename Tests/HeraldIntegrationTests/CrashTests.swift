@@ -37,10 +37,7 @@ import Testing
             // Every 7th story is a copy of the one before it (a duplicate); every 11th changes every 4 seconds.
             let textID = i % 7 == 0 && i > 0 ? i - 1 : i
             let generation = i % 11 == 0 ? Int(Date().timeIntervalSince(start) / 4) : 0
-            let paragraphs = (1...4).map { p in
-                "Story \(textID) paragraph \(p), revision \(generation): the council met again today and the "
-                    + "members discussed the harbour budget, the ferry timetable and the library opening hours."
-            }
+            let paragraphs = Fixtures.paragraphs("story \(textID) revision \(generation)")
             return TestResponse(
                 status: 200, contentType: "text/html; charset=utf-8",
                 text: Fixtures.article(title: "Story \(textID)", paragraphs: paragraphs))
@@ -140,6 +137,14 @@ import Testing
         sandbox.waitUntil("the tail client to catch up", timeout: 20) { tail.seqs().last == finalSeq }
         tail.stop()
         let seen = tail.seqs()
+        print(
+            "crash test: \(Self.kills) kills, \(finalSeq) events, "
+                + "\(sandbox.events(ofType: "herald.article.created").count) created, "
+                + "\(sandbox.events(ofType: "herald.article.updated").count) updated, "
+                + "\(sandbox.events(ofType: "herald.article.duplicate").count) duplicates, "
+                + "\(sandbox.events(ofType: "herald.log.recovered").count) torn tails sealed, "
+                + "\(try FileManager.default.contentsOfDirectory(atPath: sandbox.stateDirectory + "/changes").filter { $0.hasSuffix(".ndjson") }.count) segments; "
+                + "tail client printed \(seen.count) lines, \(Set(seen).count) distinct")
         #expect(seen == Array(1...finalSeq), "every seq exactly once, in order (\(seen.count) lines for \(finalSeq) events)")
     }
 }

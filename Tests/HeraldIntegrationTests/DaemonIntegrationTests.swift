@@ -52,7 +52,7 @@ import Testing
             let record = try #require(
                 try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
             #expect(record["content_hash"] as? String == data["content_hash"] as? String)
-            #expect((record["text"] as? String)?.contains("Paragraph 1 of the") == true)
+            #expect((record["text"] as? String)?.contains("report, part 1:") == true)
             #expect((record["text"] as? String)?.contains("All rights reserved") == false)
             #expect(data["feed_id"] as? String == "news")
             #expect((data["url"] as? String)?.hasPrefix(server.baseURL) == true)

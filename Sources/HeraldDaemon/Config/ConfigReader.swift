@@ -26,7 +26,7 @@ struct ConfigReader {
 
     static let topLevelKeys: Set<String> = [
         "state_dir", "contact", "user_agent", "interval", "jitter", "allow_private_networks", "log_level", "limits",
-        "log", "feeds",
+        "log", "near_duplicates", "feeds",
     ]
     static let logKeys: Set<String> = [
         "segment_max_bytes", "segment_max_age", "commit_delay", "retain_segments", "retain_age",
@@ -78,6 +78,8 @@ struct ConfigReader {
                 config.limits = readLimits(value)
             case "log":
                 config.log = readLog(value)
+            case "near_duplicates":
+                config.nearDuplicates = readNearDuplicates(value)
             case "feeds":
                 config.feeds = readFeeds(value)
             default:
@@ -123,6 +125,33 @@ struct ConfigReader {
             }
         }
         return limits
+    }
+
+    mutating func readNearDuplicates(_ node: Node) -> HeraldConfig.NearDuplicateSettings {
+        var settings = HeraldConfig.NearDuplicateSettings()
+        guard let mapping = node.mapping else {
+            fail(node, "near_duplicates", "must be a mapping (enabled:, threshold:, minimum_words:)")
+            return settings
+        }
+        for (key, value) in mapping {
+            let name = key.string ?? "?"
+            let field = "near_duplicates.\(name)"
+            switch name {
+            case "enabled":
+                if let b = bool(value, field) { settings.enabled = b }
+            case "threshold":
+                if let t = value.float, t >= 0.2, t <= 0.95 {
+                    settings.threshold = t
+                } else {
+                    fail(value, field, "must be a number from 0.2 to 0.95 (estimated Jaccard similarity; default 0.5)")
+                }
+            case "minimum_words":
+                if let n = integer(value, field, 5...100_000) { settings.minimumWords = n }
+            default:
+                fail(key, field, "unknown setting (known: enabled, threshold, minimum_words)")
+            }
+        }
+        return settings
     }
 
     mutating func readLog(_ node: Node) -> HeraldConfig.LogSettings {

@@ -56,6 +56,19 @@ public struct HeraldConfig: Sendable, Equatable {
     /// Change-log settings.
     public var log = LogSettings()
 
+    /// Near-duplicate detection across outlets (MinHash over word shingles).
+    public struct NearDuplicateSettings: Sendable, Equatable {
+        /// Whether articles are compared with earlier ones at all.
+        public var enabled = true
+        /// Estimated Jaccard similarity of 5-word shingles at or above which an article is a near-duplicate.
+        public var threshold = 0.5
+        /// Texts shorter than this many words are not compared (their sketches are too noisy).
+        public var minimumWords = 40
+    }
+
+    /// Near-duplicate settings.
+    public var nearDuplicates = NearDuplicateSettings()
+
     /// Directory holding state files and the change log.
     public var stateDirectory: String = "state"
     /// Contact put into the User-Agent (a URL or mailto:).

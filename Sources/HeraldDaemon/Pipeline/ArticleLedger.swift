@@ -1,6 +1,8 @@
 import Foundation
+import HeraldSimilarity
 import HeraldStore
 import Logging
+import Synchronization
 
 /// What happened to one candidate article.
 public enum RecordOutcome: Sendable, Equatable {
@@ -42,13 +44,23 @@ actor ArticleLedger {
     let store: StateStore
     let changeLog: ChangeLog
     let logger: Logger
+    let nearDuplicates: NearDuplicateDetector?
+    /// The sketches of original articles (nil when near-duplicate detection is off).
+    private var nearIndex: NearDuplicateIndex?
+    /// Set while the index is being rebuilt in the background; an incomplete index is never saved.
+    private var nearIndexRebuild: (task: Task<Void, Never>, finished: CompletionFlag)?
     private var feeds: [String: FeedState] = [:]
+    /// Content hash → the article whose file holds that text.
     private var owners: [String: HashOwner] = [:]
+    /// Article id → its current content hash and feed (for near-duplicate originals).
+    private var articles: [String: (feedID: String, hash: String)] = [:]
 
-    init(store: StateStore, changeLog: ChangeLog, logger: Logger) {
+    init(store: StateStore, changeLog: ChangeLog, logger: Logger, nearDuplicates: NearDuplicateDetector? = nil) {
         self.store = store
         self.changeLog = changeLog
         self.logger = logger
+        self.nearDuplicates = nearDuplicates
+        self.nearIndex = nearDuplicates.map { NearDuplicateIndex(threshold: $0.threshold) }
     }
 
     // MARK: Recovery
@@ -77,7 +89,7 @@ actor ArticleLedger {
                     touched.insert(feedID)
                     report.replayedEvents += 1
                 }
-                if let hash = event.data["content_hash"]?.stringValue, event.type != EventType.articleDuplicate,
+                if let hash = event.data["content_hash"]?.stringValue, Self.announcesFile(event),
                     !store.articleExists(hash: hash)
                 {
                     if store.stagedArticleExists(hash: hash) {
@@ -96,10 +108,12 @@ actor ArticleLedger {
         }
         try store.saveLedgerMeta(LedgerMeta(appliedSeq: changeLog.lastSeq))
         for state in feeds.values {
-            for (key, entry) in state.entries where entry.duplicateOf == nil {
+            for (key, entry) in state.entries where entry.duplicateOf == nil || entry.similarity != nil {
                 owners[entry.contentHash] = HashOwner(articleID: entry.articleID, feedID: state.id, entryKey: key)
+                if entry.duplicateOf == nil { articles[entry.articleID] = (state.id, entry.contentHash) }
             }
         }
+        recoverNearDuplicateIndex()
         report.feeds = feeds.count
         report.articles = owners.count
         if report.replayedEvents > 0 || report.publishedFiles > 0 || report.discardedFiles > 0 {
@@ -111,6 +125,55 @@ actor ArticleLedger {
                 ])
         }
         return report
+    }
+
+    /// Whether an event announces an article file of its own (created, updated, near-duplicate).
+    static func announcesFile(_ event: ChangeEvent) -> Bool {
+        switch event.type {
+        case EventType.articleCreated, EventType.articleUpdated: return true
+        case EventType.articleDuplicate: return event.data["kind"]?.stringValue == "near"
+        default: return false
+        }
+    }
+
+    /// Brings the near-duplicate index up to the log: load the saved index and add the articles announced since;
+    /// without a usable saved index, rebuild it from the article files in the background.
+    private func recoverNearDuplicateIndex() {
+        guard let near = nearDuplicates, let index = nearIndex else { return }
+        let saved = NearDuplicateFile.load(store, threshold: near.threshold)
+        guard let saved else {
+            let originals = articles
+            let store = self.store
+            let logger = self.logger
+            guard !originals.isEmpty else { return }
+            logger.notice("rebuilding the near-duplicate index in the background", metadata: ["articles": "\(originals.count)"])
+            let finished = CompletionFlag()
+            let task = Task.detached(priority: .background) {
+                for (id, article) in originals {
+                    if Task.isCancelled { return }
+                    guard let record = try? store.loadArticle(hash: article.hash), let sketch = near.sketch(record.text)
+                    else { continue }
+                    index.insert(id: id, sketch: sketch)
+                }
+                finished.set()
+                logger.notice("near-duplicate index rebuilt", metadata: ["articles": "\(index.count)"])
+            }
+            nearIndexRebuild = (task, finished)
+            return
+        }
+        saved.index.reserveCapacity(max(saved.index.count, articles.count) + 1024)
+        nearIndex = saved.index
+        guard saved.appliedSeq < changeLog.lastSeq,
+            let entries = try? ChangeLogReader(stateDirectory: store.directory).read(after: saved.appliedSeq)
+        else { return }
+        for entry in entries {
+            guard let event = try? StateJSON.decode(ChangeEvent.self, from: entry.line),
+                event.type == EventType.articleCreated || event.type == EventType.articleUpdated,
+                let id = event.data["article_id"]?.stringValue, let article = articles[id],
+                let record = try? store.loadArticle(hash: article.hash), let sketch = near.sketch(record.text)
+            else { continue }
+            saved.index.insert(id: id, sketch: sketch)
+        }
     }
 
     /// Applies one logged event to the feed states; returns the feed it touched.
@@ -125,9 +188,10 @@ actor ArticleLedger {
         case EventType.articleCreated, EventType.articleDuplicate:
             guard let key, let hash, let articleID = event.data["article_id"]?.stringValue else { return nil }
             let original = event.type == EventType.articleDuplicate ? event.data["original_id"]?.stringValue : nil
+            let similarity = event.data["kind"]?.stringValue == "near" ? event.data["similarity"]?.doubleValue : nil
             state.entries[key] = FeedState.Entry(
                 articleID: articleID, contentHash: hash, url: event.data["url"]?.stringValue, firstSeen: event.time,
-                duplicateOf: original, fingerprint: fingerprint)
+                duplicateOf: original, similarity: similarity, fingerprint: fingerprint)
         case EventType.articleUpdated:
             guard let key, let hash else { return nil }
             state.entries[key]?.contentHash = hash
@@ -247,6 +311,12 @@ actor ArticleLedger {
             }
             feeds[feedID]!.entries[candidate.entryKey]!.contentHash = hash
             feeds[feedID]!.entries[candidate.entryKey]!.fingerprint = candidate.fingerprint
+            if known.duplicateOf == nil {
+                articles[known.articleID] = (feedID, hash)
+                if let near = nearDuplicates, let sketch = near.sketch(candidate.record.text) {
+                    nearIndex?.insert(id: known.articleID, sketch: sketch)
+                }
+            }
             let event = PendingEvent(type: EventType.articleUpdated, subject: "articles/\(known.articleID)", data: .object(data))
             return (.updated(previousHash: known.contentHash), event, publish)
         }
@@ -266,8 +336,31 @@ actor ArticleLedger {
             return (.duplicate(originalID: original.articleID), event, nil)
         }
 
+        let sketch = nearDuplicates?.sketch(candidate.record.text)
+        if let sketch, let match = nearIndex?.bestMatch(for: sketch, excluding: candidate.record.id),
+            let original = articles[match.id]
+        {
+            // The same story, slightly changed: keep this copy's own text, and say whose copy it is.
+            data["kind"] = "near"
+            data["similarity"] = .double((match.similarity * 1000).rounded() / 1000)
+            data["original_id"] = .string(match.id)
+            data["original_feed_id"] = .string(original.feedID)
+            data["original_path"] = .string(StateStore.articleRelativePath(hash: original.hash))
+            try store.stageArticle(candidate.record)
+            owners[hash] = HashOwner(articleID: candidate.record.id, feedID: feedID, entryKey: candidate.entryKey)
+            feeds[feedID]!.entries[candidate.entryKey] = FeedState.Entry(
+                articleID: candidate.record.id, contentHash: hash, url: candidate.record.url,
+                firstSeen: candidate.record.fetchedAt, duplicateOf: match.id, similarity: match.similarity,
+                fingerprint: candidate.fingerprint)
+            let event = PendingEvent(
+                type: EventType.articleDuplicate, subject: "articles/\(candidate.record.id)", data: .object(data))
+            return (.duplicate(originalID: match.id), event, hash)
+        }
+
         try store.stageArticle(candidate.record)
         owners[hash] = HashOwner(articleID: candidate.record.id, feedID: feedID, entryKey: candidate.entryKey)
+        articles[candidate.record.id] = (feedID, hash)
+        if let sketch { nearIndex?.insert(id: candidate.record.id, sketch: sketch) }
         feeds[feedID]!.entries[candidate.entryKey] = FeedState.Entry(
             articleID: candidate.record.id, contentHash: hash, url: candidate.record.url,
             firstSeen: candidate.record.fetchedAt, duplicateOf: nil, fingerprint: candidate.fingerprint)
@@ -354,8 +447,27 @@ actor ArticleLedger {
         try await saveDurably(feedID)
     }
 
-    /// Writes the global applied seq (at clean shutdown), so the next start replays nothing.
+    /// Writes the global applied seq and the near-duplicate index (at clean shutdown), so the next start replays
+    /// nothing.
     func checkpoint() throws {
-        try store.saveLedgerMeta(LedgerMeta(appliedSeq: changeLog.durableSeq))
+        let durable = changeLog.durableSeq
+        if let nearIndex {
+            if let rebuild = nearIndexRebuild, !rebuild.finished.isSet {
+                // Half an index saved as complete would hide the rest for good: leave it to the next start.
+                rebuild.task.cancel()
+            } else {
+                try NearDuplicateFile.save(nearIndex, appliedSeq: durable, to: store)
+            }
+        }
+        try store.saveLedgerMeta(LedgerMeta(appliedSeq: durable))
     }
+}
+
+/// A flag one task sets and others read.
+final class CompletionFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    func set() { value.store(true, ordering: .releasing) }
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }

@@ -14,15 +14,17 @@ public struct FeedState: Codable, Sendable, Equatable {
         public var url: String?
         /// When Herald first saw the entry.
         public var firstSeen: String
-        /// Set when the entry's text was already stored under another article.
+        /// Set when the entry's text was already stored under another article (exactly, or nearly).
         public var duplicateOf: String?
+        /// For a near-duplicate: the estimated similarity to the original (the entry keeps its own article file).
+        public var similarity: Double?
         /// The feed's updated/published date and title for the entry when last processed; a change makes a
         /// scheduled poll fetch the page again.
         public var fingerprint: String?
 
         enum CodingKeys: String, CodingKey {
             case articleID = "article_id", contentHash = "content_hash", url, firstSeen = "first_seen"
-            case duplicateOf = "duplicate_of", fingerprint
+            case duplicateOf = "duplicate_of", fingerprint, similarity
         }
     }
 

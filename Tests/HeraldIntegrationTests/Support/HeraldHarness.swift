@@ -193,12 +193,33 @@ enum Fixtures {
         """
     }
 
+    /// Paragraphs of made-up prose, different for every seed (so that different seeds never look like
+    /// near-duplicates of each other), the same for the same seed.
     static func paragraphs(_ seed: String, count: Int = 4) -> [String] {
-        (1...count).map { i in
-            "Paragraph \(i) of the \(seed) story explains in plain words what happened, who said what about it, "
-                + "and why readers of the \(seed) report should care about the outcome of the decision taken today."
+        var state: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in seed.utf8 { state = (state ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        return (1...count).map { i in
+            let words = (0..<36).map { _ in vocabulary[next() % vocabulary.count] }
+            return "In the \(seed) report, part \(i): " + words.joined(separator: " ") + "."
         }
     }
+
+    static let vocabulary = """
+        harbour council ferry budget library engineers cable wind farm fishermen quota storm river bridge tram \
+        station museum school hospital nurses teachers union strike wages market bakery harvest grain rail freight \
+        airport runway tourists hotel festival choir orchestra theatre mayor minister governor election ballot \
+        court judge verdict appeal police patrol fire brigade flood drought reservoir pipeline solar panel battery \
+        factory workers contract tender deadline delay repair inspection report audit survey census village island \
+        coast mountain valley forest road tunnel bus cyclists parking permit licence fee tax refund grant loan bank \
+        interest inflation prices rent housing tenants landlord mortgage pension retirement clinic vaccine doctor \
+        patients ambulance shelter volunteers charity donation auction painting sculpture gallery archive letters \
+        diary photographs exhibition lecture students exam results scholarship research laboratory telescope \
+        satellite launch rocket weather forecast snow ice frost heatwave wildfire smoke alarm siren evacuation
+        """.split(separator: " ").map(String.init)
 
     /// An RSS 2.0 feed whose items link to `links` (absolute), titled after them.
     static func rss(title: String, items: [(guid: String, link: String, title: String, date: String)]) -> String {
