@@ -84,20 +84,29 @@ public enum StateVerifier {
 
     static func check(store: StateStore, into report: inout VerifyReport) {
         var announced = Set<String>()
+        var firstRetained: UInt64 = 1
         var created = Set<String>()
         var previous: UInt64? = nil
         do {
-            for entry in try ChangeLogReader(stateDirectory: store.directory).read(after: 0) {
+            let reader = ChangeLogReader(stateDirectory: store.directory)
+            firstRetained = try reader.firstRetainedSeq()
+            for entry in try reader.readFromStart() {
                 if let p = previous, entry.seq != p + 1 {
                     report.problems.append("seq \(entry.seq) follows \(p)")
                 }
-                if previous == nil { report.firstSeq = entry.seq }
+                if previous == nil {
+                    report.firstSeq = entry.seq
+                    if entry.seq != firstRetained {
+                        report.problems.append("the log starts at seq \(entry.seq), log.json says \(firstRetained)")
+                    }
+                }
                 previous = entry.seq
                 report.events += 1
-                guard let event = try? StateJSON.decode(ChangeEvent.self, from: entry.line) else {
+                guard var event = try? StateJSON.decode(ChangeEvent.self, from: entry.line) else {
                     report.problems.append("event \(entry.seq) does not parse")
                     continue
                 }
+                event.data = (try? reader.resolvedData(of: event)) ?? event.data
                 guard ArticleLedger.announcesFile(event), let hash = event.data["content_hash"]?.stringValue
                 else { continue }
                 announced.insert(hash)
@@ -130,7 +139,7 @@ public enum StateVerifier {
                 } catch {
                     report.problems.append("article file \(shard)/\(name) does not parse: \(error)")
                 }
-                if !announced.contains(hash) {
+                if !announced.contains(hash) && firstRetained <= 1 {
                     report.problems.append("article file \(shard)/\(name) has no created or updated event")
                 }
             }

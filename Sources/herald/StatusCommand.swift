@@ -22,7 +22,7 @@ struct StatusCommand: ParsableCommand {
             throw fail("cannot read feed state in \(stateDirectory): \(error)")
         }
         let pid = StateLock.holderPID(stateDirectory: stateDirectory)
-        let lastSeq = (try? ChangeLogReader(path: store.changeLogPath).read(after: 0).last?.seq) ?? 0
+        let lastSeq = (try? ChangeLogReader(stateDirectory: stateDirectory).lastSeq()) ?? 0
         if json {
             var objects: [[String: Any]] = []
             for feed in feeds {

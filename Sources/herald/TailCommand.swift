@@ -53,6 +53,14 @@ struct TailCommand: ParsableCommand {
                     out.append(contentsOf: event.line)
                     out.append(0x0A)
                 }
+                // A SIGTERM/SIGINT/SIGHUP between writing a batch and saving the cursor would print that batch
+                // again after a restart: hold those signals until both are done (then they act as usual).
+                var stop = sigset_t()
+                var previous = sigset_t()
+                sigemptyset(&stop)
+                for sig in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&stop, sig) }
+                pthread_sigmask(SIG_BLOCK, &stop, &previous)
+                defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
                 guard writeAll(out) else { throw ExitCode(1) }
                 if let cursor {
                     try tailer.cursor.save(to: cursor)

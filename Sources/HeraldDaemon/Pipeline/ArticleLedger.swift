@@ -80,11 +80,16 @@ actor ArticleLedger {
         var report = RecoveryReport()
         for state in try store.loadAllFeeds() { feeds[state.id] = state }
         let meta = try store.loadLedgerMeta()
-        let start = feeds.values.map(\.appliedSeq).reduce(meta.appliedSeq, min)
+        let reader = ChangeLogReader(stateDirectory: store.directory)
+        // Events deleted by retention cannot be replayed; the state already reflected them when they were.
+        let start = max(feeds.values.map(\.appliedSeq).reduce(meta.appliedSeq, min), try reader.firstRetainedSeq() - 1)
         var touched = Set<String>()
         if start < changeLog.lastSeq {
-            for entry in try ChangeLogReader(stateDirectory: store.directory).read(after: start) {
-                guard let event = try? StateJSON.decode(ChangeEvent.self, from: entry.line) else { continue }
+            for entry in try reader.read(after: start) {
+                guard var event = try? StateJSON.decode(ChangeEvent.self, from: entry.line),
+                    !event.type.hasPrefix("herald.log.")
+                else { continue }
+                event.data = try reader.resolvedData(of: event)
                 if let feedID = replay(event) {
                     touched.insert(feedID)
                     report.replayedEvents += 1
@@ -163,9 +168,9 @@ actor ArticleLedger {
         }
         saved.index.reserveCapacity(max(saved.index.count, articles.count) + 1024)
         nearIndex = saved.index
-        guard saved.appliedSeq < changeLog.lastSeq,
-            let entries = try? ChangeLogReader(stateDirectory: store.directory).read(after: saved.appliedSeq)
-        else { return }
+        let reader = ChangeLogReader(stateDirectory: store.directory)
+        let from = max(saved.appliedSeq, ((try? reader.firstRetainedSeq()) ?? 1) - 1)
+        guard from < changeLog.lastSeq, let entries = try? reader.read(after: from) else { return }
         for entry in entries {
             guard let event = try? StateJSON.decode(ChangeEvent.self, from: entry.line),
                 event.type == EventType.articleCreated || event.type == EventType.articleUpdated,
