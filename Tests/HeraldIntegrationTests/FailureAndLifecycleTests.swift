@@ -186,6 +186,42 @@ import Testing
         #expect(sandbox.events(ofType: "herald.feed.failed").isEmpty, "an abandoned poll is not a failure")
     }
 
+    @Test func retentionKeepsStartVerifyAndStatusWorking() throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        server.feed("/one.xml", goodFeed(server, seed: "one"))
+        let sandbox = try Sandbox()
+        try sandbox.writeConfig(
+            feeds: [("one", "\(server.baseURL)/one.xml")],
+            extra: "log:\n  segment_max_bytes: 2KiB\n  retain_segments: 2")
+        for _ in 0..<6 {
+            #expect(try sandbox.run(["reingest", "--config", sandbox.configPath, "--all"]).status == 0)
+        }
+        let segments = try FileManager.default.contentsOfDirectory(atPath: sandbox.stateDirectory + "/changes")
+            .filter { $0.hasSuffix(".ndjson") }
+        #expect(segments.count <= 3, "old segments are deleted (\(segments))")
+        #expect(!segments.contains("00000000000000000001.ndjson"))
+        let daemon = try DaemonProcess(sandbox: sandbox)
+        sandbox.waitUntil("the daemon to start on a retained log") { daemon.holdsLock(sandbox) }
+        usleep(300_000)
+        #expect(daemon.terminate().status == 0, "\(daemon.log)")
+        let verify = try sandbox.run(["verify", "--state-dir", sandbox.stateDirectory])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        let status = try sandbox.run(["status", "--state-dir", sandbox.stateDirectory, "--json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(json["last_seq"] as? Int == (sandbox.events().last?["seq"] as? Int))
+        // A cursor older than the retained log is refused with its own exit status.
+        let old = try sandbox.run(["tail", "--state-dir", sandbox.stateDirectory, "--since", "0"])
+        #expect(old.status == 0 || old.status == 4)
+        try #"{"epoch":"\#(sandbox.events().last?["epoch"] as? String ?? "")","seq":1}"#
+            .write(toFile: sandbox.directory + "/old.cursor", atomically: true, encoding: .utf8)
+        let expired = try sandbox.run(["tail", "--state-dir", sandbox.stateDirectory, "--cursor", sandbox.directory + "/old.cursor"])
+        #expect(expired.status == 4, "\(expired.stderr)")
+        try #"{"epoch":"another-epoch","seq":\#(sandbox.events().last?["seq"] as? Int ?? 0)}"#.write(toFile: sandbox.directory + "/other.cursor", atomically: true, encoding: .utf8)
+        let otherEpoch = try sandbox.run(["tail", "--state-dir", sandbox.stateDirectory, "--cursor", sandbox.directory + "/other.cursor"])
+        #expect(otherEpoch.status == 3, "\(otherEpoch.stderr)")
+    }
+
     @Test func checkConfigListsEveryProblemWithItsLine() throws {
         let sandbox = try Sandbox()
         try """
