@@ -12,43 +12,18 @@ public struct VerifyReport: Sendable, Codable, Equatable {
     public var replayedEvents = 0
     public var publishedFiles = 0
     public var discardedFiles = 0
-    public var problems: [String] = []
+    public var problems: [String] = [] {
+        didSet { ok = problems.isEmpty }
+    }
+    /// True when log and state agree.
+    public private(set) var ok = true
 
-    public var ok: Bool { problems.isEmpty }
+    public init() {}
 
     enum CodingKeys: String, CodingKey {
         case events, firstSeq = "first_seq", lastSeq = "last_seq", articleFiles = "article_files"
         case feedFiles = "feed_files", replayedEvents = "replayed_events", publishedFiles = "published_files"
         case discardedFiles = "discarded_files", problems, ok
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(events, forKey: .events)
-        try c.encode(firstSeq, forKey: .firstSeq)
-        try c.encode(lastSeq, forKey: .lastSeq)
-        try c.encode(articleFiles, forKey: .articleFiles)
-        try c.encode(feedFiles, forKey: .feedFiles)
-        try c.encode(replayedEvents, forKey: .replayedEvents)
-        try c.encode(publishedFiles, forKey: .publishedFiles)
-        try c.encode(discardedFiles, forKey: .discardedFiles)
-        try c.encode(problems, forKey: .problems)
-        try c.encode(ok, forKey: .ok)
-    }
-
-    public init() {}
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        events = try c.decode(Int.self, forKey: .events)
-        firstSeq = try c.decode(UInt64.self, forKey: .firstSeq)
-        lastSeq = try c.decode(UInt64.self, forKey: .lastSeq)
-        articleFiles = try c.decode(Int.self, forKey: .articleFiles)
-        feedFiles = try c.decode(Int.self, forKey: .feedFiles)
-        replayedEvents = try c.decode(Int.self, forKey: .replayedEvents)
-        publishedFiles = try c.decode(Int.self, forKey: .publishedFiles)
-        discardedFiles = try c.decode(Int.self, forKey: .discardedFiles)
-        problems = try c.decode([String].self, forKey: .problems)
     }
 }
 

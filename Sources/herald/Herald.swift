@@ -70,15 +70,17 @@ func fail(_ message: String, code: Int32 = 1) -> ExitCode {
     return ExitCode(code)
 }
 
-/// Writes bytes to stdout without buffering surprises.
-func writeOut(_ bytes: [UInt8]) {
+/// Writes bytes to stdout without buffering surprises; false when stdout is gone.
+@discardableResult
+func writeOut(_ bytes: [UInt8]) -> Bool {
     bytes.withUnsafeBytes { raw in
         var offset = 0
         while offset < raw.count {
             let n = write(1, raw.baseAddress! + offset, raw.count - offset)
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
+            if n <= 0 { return false }
             offset += n
         }
+        return true
     }
 }

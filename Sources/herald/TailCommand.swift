@@ -61,7 +61,7 @@ struct TailCommand: ParsableCommand {
                 for sig in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&stop, sig) }
                 pthread_sigmask(SIG_BLOCK, &stop, &previous)
                 defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-                guard writeAll(out) else { throw ExitCode(1) }
+                guard writeOut(out) else { throw ExitCode(1) }
                 if let cursor {
                     try tailer.cursor.save(to: cursor)
                 }
@@ -91,19 +91,5 @@ struct TailCommand: ParsableCommand {
 
     private func matches(_ eventType: String) -> Bool {
         type.isEmpty || type.contains { fnmatch($0, eventType, 0) == 0 }
-    }
-
-    /// Writes all bytes to stdout; false when stdout is gone (then the cursor must not advance).
-    private func writeAll(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(1, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                offset += n
-            }
-            return true
-        }
     }
 }
