@@ -1,21 +1,21 @@
 /// Recognises paragraphs that are page furniture by their wording ("Also read:", "All rights reserved").
 enum BoilerplateText {
     static func isBoilerplate(_ text: String) -> Bool {
-        let lower = text.lowercased()
+        let lower = text.lowercasedFast()
         let length = lower.unicodeScalars.count
         if length < 400 {
-            for prefix in prefixes where lower.hasPrefix(prefix) { return true }
-            for phrase in longPhrases where lower.contains(phrase) { return true }
+            for prefix in prefixes where lower.hasPrefixUTF8(prefix) { return true }
+            for phrase in longPhrases where lower.containsUTF8(phrase) { return true }
         }
         if length < 100 {
-            for prefix in shortLinePrefixes where lower.hasPrefix(prefix) { return true }
+            for prefix in shortLinePrefixes where lower.hasPrefixUTF8(prefix) { return true }
         }
         if length < 200 {
-            for phrase in phrases where lower.contains(phrase) { return true }
+            for phrase in phrases where lower.containsUTF8(phrase) { return true }
             // "Follow Newsbeat on Instagram, Facebook and YouTube", "Follow him on Twitter @name".
-            if lower.hasPrefix("follow ")
+            if lower.hasPrefixUTF8("follow ")
                 && ["twitter", "facebook", "instagram", "youtube", "linkedin", "tiktok", "@"].contains(where: {
-                    lower.contains($0)
+                    lower.containsUTF8($0)
                 })
             {
                 return true
@@ -76,18 +76,19 @@ enum BoilerplateText {
 extension String {
     /// Removes the given scalars from both ends (Foundation-free).
     func trimmingScalars(_ set: String) -> String {
-        let scalars = Array(unicodeScalars)
-        let drop = Set(set.unicodeScalars)
-        var start = 0
-        var end = scalars.count
-        while start < end && (drop.contains(scalars[start]) || TextNormalizer.isWhitespace(scalars[start])) {
-            start += 1
+        let scalars = unicodeScalars
+        func drops(_ scalar: Unicode.Scalar) -> Bool {
+            TextNormalizer.isWhitespace(scalar) || set.unicodeScalars.contains(scalar)
         }
-        while end > start && (drop.contains(scalars[end - 1]) || TextNormalizer.isWhitespace(scalars[end - 1])) {
-            end -= 1
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end && drops(scalars[start]) { start = scalars.index(after: start) }
+        while end > start {
+            let before = scalars.index(before: end)
+            if !drops(scalars[before]) { break }
+            end = before
         }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[start..<end])
-        return String(view)
+        if start == scalars.startIndex && end == scalars.endIndex { return self }
+        return String(scalars[start..<end])
     }
 }

@@ -15,7 +15,7 @@ enum FurnitureClassifier {
     /// - Parameter isParagraph: the element is a paragraph (`<p>`), where only byline/date/caption words are weak
     ///   furniture (a lead paragraph styled `class="title"` is still text).
     static func verdict(classAndID: String, role: String?, isParagraph: Bool = false) -> Verdict {
-        if let role, furnitureRoles.contains(role.lowercased()) { return .furniture }
+        if let role, furnitureRoles.contains(role.lowercasedFast()) { return .furniture }
         if classAndID.isEmpty { return .neutral }
         let tokens = tokenize(classAndID)
         if tokens.isEmpty { return .neutral }
@@ -33,11 +33,15 @@ enum FurnitureClassifier {
             if furnitureTokens.contains(token) { furniture = true }
             if isParagraph ? paragraphWeakTokens.contains(token) : weakFurnitureTokens.contains(token) { weak = true }
             if contentTokens.contains(token) { content = true }
-            if index + 1 < tokens.count, furnitureBigrams.contains(token + " " + tokens[index + 1]) { furniture = true }
+            if index + 1 < tokens.count, bigramFirstWords.contains(token),
+                furnitureBigrams.contains(token + " " + tokens[index + 1])
+            {
+                furniture = true
+            }
             // Long words glued into one token: "relatedarticles", "sharebuttons", "newslettersignup".
-            if token.count > 7 {
-                for stem in strongFurnitureStems where token.contains(stem) { return .strongFurniture }
-                for stem in furnitureStems where token.contains(stem) {
+            if token.utf8.count > 7 {
+                for stem in strongFurnitureStems where token.containsUTF8(stem) { return .strongFurniture }
+                for stem in furnitureStems where token.containsUTF8(stem) {
                     furniture = true
                     break
                 }
@@ -126,6 +130,9 @@ enum FurnitureClassifier {
         "further reading", "see also", "most read", "top stories", "site header", "global header", "page header",
         "site footer", "sign up", "opt in", "pull quote", "more from", "from around",
     ]
+
+    private static let bigramFirstWords: Set<String> = Set(
+        furnitureBigrams.map { String($0.split(separator: " ")[0]) })
 
     private static let strongFurnitureStems: [String] = [
         "comment", "newsletter", "cookie", "outbrain", "taboola", "disqus",

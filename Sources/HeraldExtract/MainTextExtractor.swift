@@ -93,8 +93,8 @@ struct MainTextExtractor {
     }
 
     static func isHiddenStyle(_ style: String) -> Bool {
-        let compact = String(style.lowercased().unicodeScalars.filter { !TextNormalizer.isWhitespace($0) })
-        return compact.contains("display:none") || compact.contains("visibility:hidden")
+        let compact = String(style.lowercasedFast().unicodeScalars.filter { !TextNormalizer.isWhitespace($0) })
+        return compact.containsUTF8("display:none") || compact.containsUTF8("visibility:hidden")
     }
 
     private mutating func measure() {
@@ -135,7 +135,7 @@ struct MainTextExtractor {
             if tag == .html || tag == .body { continue }
             let share = Double(textLength[i]) / Double(total)
             let linkShare = textLength[i] == 0 ? 0 : Double(linkLength[i]) / Double(textLength[i])
-            if let itemprop = tree.attribute("itemprop", i)?.lowercased(), itemprop.contains("articlebody") {
+            if let itemprop = tree.attribute("itemprop", i)?.lowercasedFast(), itemprop.containsUTF8("articlebody") {
                 continue
             }
             switch tag {
@@ -401,7 +401,7 @@ struct MainTextExtractor {
         default: value = 0
         }
         if tree.tags[node] == .article { value += 10 }
-        if let itemprop = tree.attribute("itemprop", node)?.lowercased(), itemprop.contains("articlebody") {
+        if let itemprop = tree.attribute("itemprop", node)?.lowercasedFast(), itemprop.containsUTF8("articlebody") {
             value += 50
         }
         var classAndID = tree.attribute("class", node) ?? ""
@@ -424,7 +424,7 @@ struct MainTextExtractor {
         var total = 0
         for block in blocks where block.length >= 30 {
             let probe = String(block.text.prefix(60))
-            guard normalizedHint.contains(probe) else { continue }
+            guard normalizedHint.containsUTF8(probe) else { continue }
             total += block.length
             var node = block.owner
             while node >= 0 {
@@ -444,7 +444,8 @@ struct MainTextExtractor {
 
     private func filter(_ blocks: [TextBlock]) -> [TextBlock] {
         let normalizedTitle = title.map { MainTextExtractor.comparable($0) }
-        let keys = blocks.map { MainTextExtractor.comparable($0.text) }
+        // Block texts are already normalised (normalising is idempotent), so lowercasing gives `comparable`.
+        let keys = blocks.map { $0.text.lowercasedFast() }
         // Repeats: text printed again later (a body printed twice, a print or mobile copy). A copy is a run of
         // blocks repeating an earlier run in the same order; it goes when it is substantial. Lines a page
         // legitimately repeats here and there ("Eat every 2-3 hours" in a meal plan) stay.
@@ -489,7 +490,7 @@ struct MainTextExtractor {
             if density > 0.9 && MainTextExtractor.isMostlyUppercase(block.text) { continue }
             if block.tag.isHeading, let t = normalizedTitle {
                 let c = keys[i]
-                if c == t || (c.count > 15 && (t.contains(c) || c.contains(t))) { continue }
+                if c == t || (c.count > 15 && (t.containsUTF8(c) || c.containsUTF8(t))) { continue }
             }
             if block.tag == .h1 && out.isEmpty { continue }
             if BoilerplateText.isBoilerplate(block.text) { continue }
@@ -510,6 +511,6 @@ struct MainTextExtractor {
     }
 
     static func comparable(_ text: String) -> String {
-        TextNormalizer.normalize(text).lowercased()
+        TextNormalizer.normalize(text).lowercasedFast()
     }
 }

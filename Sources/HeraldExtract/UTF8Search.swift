@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Byte-level string tests for the extractor's hot paths, free of Foundation.
+///
+/// Searches compare UTF-8 code units literally (no Unicode equivalence), which is what a literal search of
+/// normalised text means; they never allocate for native strings.
+extension String {
+    /// Whether `needle` occurs in `self` as a run of UTF-8 bytes (false for an empty needle, as in Foundation).
+    @inline(__always)
+    func containsUTF8(_ needle: String) -> Bool {
+        var copy = self
+        var needleCopy = needle
+        return copy.withUTF8 { haystack in
+            needleCopy.withUTF8 { needle in UTF8Search.contains(haystack, needle) }
+        }
+    }
+
+    /// Whether `self` starts with the UTF-8 bytes of `prefix`.
+    @inline(__always)
+    func hasPrefixUTF8(_ prefix: String) -> Bool {
+        var copy = self
+        var prefixCopy = prefix
+        return copy.withUTF8 { text in
+            prefixCopy.withUTF8 { prefix in
+                prefix.count <= text.count && (prefix.isEmpty || memcmp(text.baseAddress!, prefix.baseAddress!, prefix.count) == 0)
+            }
+        }
+    }
+
+    /// `lowercased()`, with a fast path that folds ASCII bytes in place when the string is all ASCII.
+    func lowercasedFast() -> String {
+        var copy = self
+        let result: String? = copy.withUTF8 { bytes in
+            var hasUpper = false
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                if byte >= 0x41 && byte <= 0x5A { hasUpper = true }
+            }
+            if !hasUpper { return self }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
+                for i in 0..<bytes.count {
+                    let byte = bytes[i]
+                    out[i] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                }
+                return bytes.count
+            }
+        }
+        return result ?? lowercased()
+    }
+}
+
+enum UTF8Search {
+    /// Whether `needle` occurs in `haystack`; like Foundation's search, an empty needle never does.
+    @inline(__always)
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        if needle.isEmpty { return false }
+        if needle.count > haystack.count { return false }
+        let first = needle[0]
+        let rest = needle.count - 1
+        let base = haystack.baseAddress!
+        let needleRest = needle.baseAddress! + 1
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            // memchr finds the next candidate first byte quickly.
+            guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return false }
+            let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if rest == 0 || memcmp(base + position + 1, needleRest, rest) == 0 { return true }
+            i = position + 1
+        }
+        return false
+    }
+}
