@@ -1,7 +1,11 @@
 /// Recognises paragraphs that are page furniture by their wording ("Also read:", "All rights reserved").
 enum BoilerplateText {
     static func isBoilerplate(_ text: String) -> Bool {
-        let lower = text.lowercasedFast()
+        isBoilerplate(lowercased: text.lowercasedFast())
+    }
+
+    /// `isBoilerplate` for text already lowercased.
+    static func isBoilerplate(lowercased lower: String) -> Bool {
         let length = lower.unicodeScalars.count
         if length < 400 {
             for prefix in prefixes where lower.hasPrefixUTF8(prefix) { return true }

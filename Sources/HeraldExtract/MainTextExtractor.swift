@@ -116,9 +116,12 @@ struct MainTextExtractor {
 
     /// Non-whitespace scalar count, a cheap proxy for visible text length.
     static func visibleLength(_ text: String) -> Int {
-        var n = 0
-        for byte in text.utf8 where byte > 0x20 && (byte & 0xC0) != 0x80 { n += 1 }
-        return n
+        var text = text
+        return text.withUTF8 { bytes in
+            var n = 0
+            for byte in bytes where byte > 0x20 && (byte & 0xC0) != 0x80 { n += 1 }
+            return n
+        }
     }
 
     private mutating func markFurniture() {
@@ -242,12 +245,12 @@ struct MainTextExtractor {
             if tree.isText[i] {
                 let text = tree.text(i)
                 if bufferOwner < 0 {
-                    if MainTextExtractor.visibleLength(text) == 0 { i += 1; continue }
+                    if textLength[i] == 0 { i += 1; continue }
                     bufferOwner = openBlocks.last?.index ?? 0
                     bufferPosition = i
                 }
                 buffer += text
-                if i < linkEnd { bufferLinkLength += MainTextExtractor.visibleLength(text) }
+                if i < linkEnd { bufferLinkLength += textLength[i] }
                 i += 1
                 continue
             }
@@ -493,7 +496,7 @@ struct MainTextExtractor {
                 if c == t || (c.count > 15 && (t.containsUTF8(c) || c.containsUTF8(t))) { continue }
             }
             if block.tag == .h1 && out.isEmpty { continue }
-            if BoilerplateText.isBoilerplate(block.text) { continue }
+            if BoilerplateText.isBoilerplate(lowercased: keys[i]) { continue }
             if isCopy[i] { continue }
             out.append(block)
         }

@@ -29,14 +29,20 @@ extension String {
         }
     }
 
-    /// `lowercased()`, with a fast path that folds ASCII bytes in place when the string is all ASCII.
+    /// `lowercased()`, with a fast path that folds ASCII bytes when no other scalar changes when lowercased
+    /// (ASCII text, and most text in scripts without case: CJK, Hangul, Arabic, Devanagari…).
     func lowercasedFast() -> String {
         var copy = self
         let result: String? = copy.withUTF8 { bytes in
             var hasUpper = false
+            var hasNonASCII = false
             for byte in bytes {
-                if byte >= 0x80 { return nil }
-                if byte >= 0x41 && byte <= 0x5A { hasUpper = true }
+                if byte >= 0x80 { hasNonASCII = true } else if byte >= 0x41 && byte <= 0x5A { hasUpper = true }
+            }
+            if hasNonASCII {
+                for scalar in unicodeScalars where scalar.value >= 0x80 && scalar.properties.changesWhenLowercased {
+                    return nil
+                }
             }
             if !hasUpper { return self }
             return String(unsafeUninitializedCapacity: bytes.count) { out in

@@ -11,8 +11,9 @@ import Glibc
 /// events. What libxml2's SAX2 tree builder adds is reproduced here: adjacent text merges, "ignorable" white space
 /// is kept as text, text outside any element is dropped, valueless boolean attributes get their name as value,
 /// and the parse stops at the tree builder's depth limit (256 open elements without XML_PARSE_HUGE).
-/// Skipping libxml2's tree saves a malloc/free per node and per string, and a second walk.
-final class StreamingHTMLBuilder {
+/// Skipping libxml2's tree saves a malloc/free per node and per string, and a second walk. The builder lives in
+/// memory of its own for the parse, which the callbacks reach through the parser context's `_private`.
+struct StreamingHTMLBuilder {
     var document = MarkupDocument(isHTML: true)
     /// Open elements; 0 is the document node.
     private var open: [Int32] = [0]
@@ -35,56 +36,57 @@ final class StreamingHTMLBuilder {
 
     /// Parses `bytes` (decoded with `charset`) and returns the document.
     static func parse(_ bytes: UnsafeBufferPointer<CChar>, charset: String, options: Int32) -> MarkupDocument {
-        let builder = StreamingHTMLBuilder()
-        guard let ctxt = htmlNewParserCtxt() else { return builder.document }
+        let builder = UnsafeMutablePointer<StreamingHTMLBuilder>.allocate(capacity: 1)
+        builder.initialize(to: StreamingHTMLBuilder())
+        defer {
+            builder.deinitialize(count: 1)
+            builder.deallocate()
+        }
+        guard let ctxt = htmlNewParserCtxt() else { return builder.pointee.document }
         defer { htmlFreeParserCtxt(ctxt) }
         var handler = htmlSAXHandler()
         handler.initialized = 1
         handler.startElement = { ctx, name, attributes in
             guard let builder = StreamingHTMLBuilder.from(ctx), let name else { return }
-            builder.startElement(name, attributes)
+            builder.pointee.startElement(name, attributes)
         }
         handler.endElement = { ctx, _ in
-            StreamingHTMLBuilder.from(ctx)?.endElement()
+            StreamingHTMLBuilder.from(ctx)?.pointee.endElement()
         }
         handler.characters = { ctx, chars, length in
             guard let builder = StreamingHTMLBuilder.from(ctx), let chars, length > 0 else { return }
-            builder.characters(UnsafeBufferPointer(start: chars, count: Int(length)))
+            builder.pointee.characters(UnsafeBufferPointer(start: chars, count: Int(length)))
         }
         // libxml2's HTML tree builder keeps "ignorable" white space as text (its handler is the characters one).
-        handler.ignorableWhitespace = { ctx, chars, length in
-            guard let builder = StreamingHTMLBuilder.from(ctx), let chars, length > 0 else { return }
-            builder.characters(UnsafeBufferPointer(start: chars, count: Int(length)))
-        }
+        handler.ignorableWhitespace = handler.characters
         handler.cdataBlock = { ctx, chars, length in
             guard let builder = StreamingHTMLBuilder.from(ctx), let chars, length > 0 else { return }
-            builder.characters(UnsafeBufferPointer(start: chars, count: Int(length)))
+            builder.pointee.characters(UnsafeBufferPointer(start: chars, count: Int(length)))
         }
         handler.comment = { ctx, value in
             guard let builder = StreamingHTMLBuilder.from(ctx), let value else { return }
-            builder.comment(value)
+            builder.pointee.comment(value)
         }
         ctxt.pointee.sax.pointee = handler
-        let unmanaged = Unmanaged.passUnretained(builder)
-        ctxt.pointee._private = unmanaged.toOpaque()
-        let doc = withExtendedLifetime(builder) {
-            htmlCtxtReadMemory(ctxt, bytes.baseAddress, Int32(clamping: bytes.count), nil, charset, options)
+        ctxt.pointee._private = UnsafeMutableRawPointer(builder)
+        if let doc = htmlCtxtReadMemory(ctxt, bytes.baseAddress, Int32(clamping: bytes.count), nil, charset, options) {
+            xmlFreeDoc(doc)
         }
-        if let doc { xmlFreeDoc(doc) }
-        builder.flushText()
-        return builder.document
+        builder.pointee.flushText()
+        return builder.pointee.document
     }
 
-    private static func from(_ ctx: UnsafeMutableRawPointer?) -> StreamingHTMLBuilder? {
+    private static func from(_ ctx: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<StreamingHTMLBuilder>? {
         guard let ctx else { return nil }
         let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
-        guard let builder = ctxt.pointee._private else { return nil }
-        return Unmanaged<StreamingHTMLBuilder>.fromOpaque(builder).takeUnretainedValue()
+        return ctxt.pointee._private?.assumingMemoryBound(to: StreamingHTMLBuilder.self)
     }
 
     // MARK: - Events
 
-    func startElement(_ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+    mutating func startElement(
+        _ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    ) {
         if halted { return }
         if open.count - 1 > Self.maximumDepth {
             // libxml2's tree builder refuses the element and halts the parser.
@@ -117,12 +119,12 @@ final class StreamingHTMLBuilder {
         open.append(index)
     }
 
-    func endElement() {
+    mutating func endElement() {
         if halted { return }
         if open.count > 1 { open.removeLast() }
     }
 
-    func characters(_ chars: UnsafeBufferPointer<xmlChar>) {
+    mutating func characters(_ chars: UnsafeBufferPointer<xmlChar>) {
         if halted { return }
         let parent = open[open.count - 1]
         if pendingNode >= 0 && lastChild[Int(parent)] == pendingNode {
@@ -137,7 +139,7 @@ final class StreamingHTMLBuilder {
         pendingText.append(contentsOf: chars)
     }
 
-    func comment(_ value: UnsafePointer<xmlChar>) {
+    mutating func comment(_ value: UnsafePointer<xmlChar>) {
         if halted { return }
         flushText()
         let parent = open[open.count - 1]
@@ -146,7 +148,7 @@ final class StreamingHTMLBuilder {
         append(kind: .comment, parent: parent, nameID: -1, textID: textID)
     }
 
-    func flushText() {
+    mutating func flushText() {
         guard pendingNode >= 0 else { return }
         let textID = Int(document.textIDs[Int(pendingNode)])
         document.texts[textID] = String(decoding: pendingText, as: UTF8.self)
@@ -157,7 +159,7 @@ final class StreamingHTMLBuilder {
     // MARK: - Helpers
 
     @discardableResult
-    private func append(kind: MarkupDocument.Kind, parent: Int32, nameID: Int32, textID: Int32) -> Int32 {
+    private mutating func append(kind: MarkupDocument.Kind, parent: Int32, nameID: Int32, textID: Int32) -> Int32 {
         let index = document.append(kind: kind, parent: parent, nameID: nameID, namespaceID: -1, textID: textID)
         lastChild.append(-1)
         let previous = lastChild[Int(parent)]
@@ -170,7 +172,7 @@ final class StreamingHTMLBuilder {
         return index
     }
 
-    private func internName(_ pointer: UnsafePointer<xmlChar>) -> Int32 {
+    private mutating func internName(_ pointer: UnsafePointer<xmlChar>) -> Int32 {
         let key = UnsafeRawPointer(pointer)
         if let id = nameCache[key] { return id }
         let name = asciiLowercased(string(pointer))
@@ -186,7 +188,7 @@ final class StreamingHTMLBuilder {
         return id
     }
 
-    private func attributeNameString(_ pointer: UnsafePointer<xmlChar>) -> String {
+    private mutating func attributeNameString(_ pointer: UnsafePointer<xmlChar>) -> String {
         let key = UnsafeRawPointer(pointer)
         if let name = attributeNameCache[key] { return name }
         let name = asciiLowercased(string(pointer))
