@@ -19,6 +19,8 @@ struct MainTextExtractor {
     private var linkLength: [Int] = []
     /// Per node: a table cell holding only inline content; a row of such cells reads as one line.
     private var inlineCell: [Bool] = []
+    /// Furniture verdicts by class/id string, for other elements and for paragraphs.
+    private var verdicts: [[String: FurnitureClassifier.Verdict]] = [[:], [:]]
 
     init(tree: PageTree, title: String?, bodyHint: String?) {
         self.tree = tree
@@ -159,7 +161,7 @@ struct MainTextExtractor {
             var classAndID = tree.attribute("class", i) ?? ""
             if let id = tree.attribute("id", i) { classAndID += " " + id }
             let role = tree.attribute("role", i)
-            switch FurnitureClassifier.verdict(classAndID: classAndID, role: role, isParagraph: tag == .p) {
+            switch verdict(classAndID: classAndID, role: role, isParagraph: tag == .p) {
             case .strongFurniture:
                 if tag != .article && tag != .main || share < 0.5 { dropped[i] = true }
             case .furniture:
@@ -199,6 +201,18 @@ struct MainTextExtractor {
             p = Int(tree.parents[p])
         }
         return false
+    }
+
+    /// `FurnitureClassifier.verdict`, remembered per class/id string: pages repeat the same classes on many
+    /// elements.
+    private mutating func verdict(classAndID: String, role: String?, isParagraph: Bool) -> FurnitureClassifier.Verdict {
+        if role != nil || classAndID.isEmpty {
+            return FurnitureClassifier.verdict(classAndID: classAndID, role: role, isParagraph: isParagraph)
+        }
+        if let known = verdicts[isParagraph ? 1 : 0][classAndID] { return known }
+        let verdict = FurnitureClassifier.verdict(classAndID: classAndID, role: nil, isParagraph: isParagraph)
+        verdicts[isParagraph ? 1 : 0][classAndID] = verdict
+        return verdict
     }
 
     // MARK: - Blocks
@@ -394,7 +408,7 @@ struct MainTextExtractor {
         "\(tree.tags[node])#\(node) class=\(tree.attribute("class", node) ?? "") id=\(tree.attribute("id", node) ?? "")"
     }
 
-    private func initialScore(_ node: Int) -> Double {
+    private mutating func initialScore(_ node: Int) -> Double {
         var value: Double
         switch tree.tags[node] {
         case .div, .article, .main, .section: value = 5
@@ -409,7 +423,7 @@ struct MainTextExtractor {
         }
         var classAndID = tree.attribute("class", node) ?? ""
         if let id = tree.attribute("id", node) { classAndID += " " + id }
-        switch FurnitureClassifier.verdict(classAndID: classAndID, role: nil) {
+        switch verdict(classAndID: classAndID, role: nil, isParagraph: false) {
         case .content: value += 25
         case .furniture, .strongFurniture: value -= 25
         case .weakFurniture, .neutral: break
