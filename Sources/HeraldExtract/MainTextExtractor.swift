@@ -466,10 +466,12 @@ struct MainTextExtractor {
         // Repeats: text printed again later (a body printed twice, a print or mobile copy). A copy is a run of
         // blocks repeating an earlier run in the same order; it goes when it is substantial. Lines a page
         // legitimately repeats here and there ("Eat every 2-3 hours" in a meal plan) stay.
-        var firstIndex: [String: Int] = [:]
+        // Keys compare as UTF-8 bytes: they are normalised, and hashing bytes skips String's NFC-aware hashing.
+        var firstIndex: [UTF8Key: Int] = [:]
         var original = [Int](repeating: -1, count: blocks.count)
         for (i, key) in keys.enumerated() {
-            if let first = firstIndex[key] { original[i] = first } else { firstIndex[key] = i }
+            let bytesKey = UTF8Key(key)
+            if let first = firstIndex[bytesKey] { original[i] = first } else { firstIndex[bytesKey] = i }
         }
         var isCopy = [Bool](repeating: false, count: blocks.count)
         var runStart = 0
