@@ -70,6 +70,13 @@ public struct MarkupDocument: Sendable {
         return id < 0 ? "" : names[Int(id)]
     }
 
+    /// The distinct element names of the document (lowercase in HTML); `nameIndex(of:)` points into it, so callers
+    /// can classify names once per document instead of once per element.
+    public var elementNames: [String] { names }
+
+    /// Position of the element's name in `elementNames`; -1 for nodes that are not elements.
+    public func nameIndex(of node: Node) -> Int { Int(nameIDs[Int(node.index)]) }
+
     /// Namespace prefix of an element (XML only).
     public func prefix(of node: Node) -> String? {
         let id = namespaceIDs[Int(node.index)]

@@ -19,9 +19,10 @@ struct StreamingHTMLBuilder {
     private var open: [Int32] = [0]
     /// Per node: last child.
     private var lastChild: [Int32] = [-1]
-    private var nameCache: [UnsafeRawPointer: Int32] = [:]
+    private var nameCache = PointerTable()
     private var nameIndex: [String: Int32] = [:]
-    private var attributeNameCache: [UnsafeRawPointer: String] = [:]
+    private var attributeNameCache = PointerTable()
+    private var attributeNames: [String] = []
     /// Text node being accumulated (adjacent character events merge), and its bytes.
     private var pendingNode: Int32 = -1
     private var pendingText: [UInt8] = []
@@ -174,7 +175,7 @@ struct StreamingHTMLBuilder {
 
     private mutating func internName(_ pointer: UnsafePointer<xmlChar>) -> Int32 {
         let key = UnsafeRawPointer(pointer)
-        if let id = nameCache[key] { return id }
+        if let id = nameCache.value(for: key) { return id }
         let name = asciiLowercased(string(pointer))
         let id: Int32
         if let existing = nameIndex[name] {
@@ -184,15 +185,16 @@ struct StreamingHTMLBuilder {
             document.names.append(name)
             nameIndex[name] = id
         }
-        nameCache[key] = id
+        nameCache.set(id, for: key)
         return id
     }
 
     private mutating func attributeNameString(_ pointer: UnsafePointer<xmlChar>) -> String {
         let key = UnsafeRawPointer(pointer)
-        if let name = attributeNameCache[key] { return name }
+        if let id = attributeNameCache.value(for: key) { return attributeNames[Int(id)] }
         let name = asciiLowercased(string(pointer))
-        attributeNameCache[key] = name
+        attributeNameCache.set(Int32(attributeNames.count), for: key)
+        attributeNames.append(name)
         return name
     }
 
