@@ -98,14 +98,14 @@ struct MetadataExtractor {
         let separators = [" | ", " - ", " – ", " — ", " :: ", " • ", " · ", " « ", " » "]
         let site = siteName.map { MainTextExtractor.comparable($0) }
         for separator in separators {
-            guard let range = title.range(of: separator, options: .backwards) else { continue }
+            guard let range = title.rangeUTF8(of: separator, backwards: true) else { continue }
             let head = String(title[..<range.lowerBound])
             let tail = String(title[range.upperBound...])
             let tailKey = MainTextExtractor.comparable(tail)
-            if let site, !site.isEmpty, tailKey == site || site.contains(tailKey) || tailKey.contains(site) {
+            if let site, !site.isEmpty, tailKey == site || site.containsUTF8(tailKey) || tailKey.containsUTF8(site) {
                 return cleanTitle(head, siteName: siteName)
             }
-            if let first = title.range(of: separator) {
+            if let first = title.rangeUTF8(of: separator) {
                 let lead = MainTextExtractor.comparable(String(title[..<first.lowerBound]))
                 if let site, !site.isEmpty, lead == site {
                     return String(title[first.upperBound...])
@@ -240,7 +240,7 @@ struct MetadataExtractor {
             var parts = [text]
             for separator in [" and ", " & ", ", ", ";", " | ", " with ", " y ", " und ", " et "] {
                 parts = parts.flatMap { part -> [String] in
-                    part.components(separatedBy: separator)
+                    part.componentsUTF8(separatedBy: separator)
                 }
             }
             for part in parts {
@@ -248,12 +248,14 @@ struct MetadataExtractor {
                 let key = MainTextExtractor.comparable(name)
                 if name.isEmpty || key.count > 60 || excluded.contains(key) || seen.contains(key) { continue }
                 // Outlet names next to the person ("CNN Business" on a CNN page) and credentials ("MS", "RD").
-                if excluded.contains(where: { $0.count >= 3 && (key.contains($0) || $0.contains(key)) }) { continue }
-                if credentials.contains(key) || name.contains("(") || key.contains("admin") { continue }
+                if excluded.contains(where: { $0.count >= 3 && (key.containsUTF8($0) || $0.containsUTF8(key)) }) {
+                    continue
+                }
+                if credentials.contains(key) || name.containsUTF8("(") || key.containsUTF8("admin") { continue }
                 if name.count <= 4 && name.uppercased() == name { continue }
                 if MainTextExtractor.isMostlyUppercase(name) { name = titleCased(name) }
-                if looksLikeURL(name) || name.contains("@") { continue }
-                if key.hasPrefix("by ") || key.hasPrefix("for ") || key.contains(".com") { continue }
+                if looksLikeURL(name) || name.containsUTF8("@") { continue }
+                if key.hasPrefix("by ") || key.hasPrefix("for ") || key.containsUTF8(".com") { continue }
                 // Dates, times and job titles that bylines mix in ("AP Auto Writer", "November 19").
                 if name.unicodeScalars.contains(where: { $0.properties.numericType != nil }) { continue }
                 let words = key.split(separator: " ")

@@ -93,7 +93,9 @@ public enum TextNormalizer {
                 } else if b == 0xE2 {
                     let b1 = bytes[i + 1]
                     let b2 = bytes[i + 2]
-                    if b1 == 0x80 && (b2 <= 0x8A || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF) || b1 == 0x81 && b2 == 0x9F {
+                    if b1 == 0x80 && (b2 <= 0x8A || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF)
+                        || b1 == 0x81 && b2 == 0x9F
+                    {
                         spaceLength = 3
                     }
                 } else if b == 0xE3 {

@@ -24,9 +24,45 @@ extension String {
         var prefixCopy = prefix
         return copy.withUTF8 { text in
             prefixCopy.withUTF8 { prefix in
-                prefix.count <= text.count && (prefix.isEmpty || memcmp(text.baseAddress!, prefix.baseAddress!, prefix.count) == 0)
+                prefix.count <= text.count
+                    && (prefix.isEmpty || memcmp(text.baseAddress!, prefix.baseAddress!, prefix.count) == 0)
             }
         }
+    }
+
+    /// The first (or last) range where `needle`'s UTF-8 bytes occur; nil when absent or `needle` is empty.
+    func rangeUTF8(of needle: String, backwards: Bool = false) -> Range<String.Index>? {
+        var copy = self
+        var needleCopy = needle
+        let offset: Int? = copy.withUTF8 { haystack in
+            needleCopy.withUTF8 { needle in
+                guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
+                let last = haystack.count - needle.count
+                let positions = backwards ? Array(stride(from: last, through: 0, by: -1)) : Array(0...last)
+                for i in positions where haystack[i] == needle[0] {
+                    if memcmp(haystack.baseAddress! + i, needle.baseAddress!, needle.count) == 0 { return i }
+                }
+                return nil
+            }
+        }
+        guard let offset else { return nil }
+        let lower = utf8.index(utf8.startIndex, offsetBy: offset)
+        let upper = utf8.index(lower, offsetBy: needle.utf8.count)
+        return lower..<upper
+    }
+
+    /// The pieces between non-overlapping occurrences of `separator` (UTF-8 bytes), like Foundation's
+    /// `components(separatedBy:)`: empty pieces are kept, and a string without the separator is one piece.
+    func componentsUTF8(separatedBy separator: String) -> [String] {
+        var pieces: [String] = []
+        var rest = Substring(self)
+        while let range = String(rest).rangeUTF8(of: separator) {
+            let text = String(rest)
+            pieces.append(String(text[..<range.lowerBound]))
+            rest = Substring(text[range.upperBound...])
+        }
+        pieces.append(String(rest))
+        return pieces
     }
 
     /// `lowercased()`, with a fast path that folds ASCII bytes when no other scalar changes when lowercased
@@ -90,7 +126,9 @@ struct UTF8Key: Hashable {
         var x = a.text
         var y = b.text
         return x.withUTF8 { p in
-            y.withUTF8 { q in p.count == q.count && (p.isEmpty || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) }
+            y.withUTF8 { q in
+                p.count == q.count && (p.isEmpty || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0)
+            }
         }
     }
 

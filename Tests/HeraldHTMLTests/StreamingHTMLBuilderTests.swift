@@ -9,8 +9,10 @@ import Glibc
 /// The SAX-driven builder must give exactly the document libxml2's tree gives.
 @Suite struct StreamingHTMLBuilderTests {
     static let snippets: [String] = [
-        "<html lang=en><head><title>T &amp; U</title></head><body><DIV Class='a'><p>One <b>two</b></p>x</div></body></html>",
-        "<!-- before --><!DOCTYPE html><html><body>\n  <div>\n <p>a</p>\n <p>b</p> <img src=x> \n</div>  </body></html><!-- after -->",
+        "<html lang=en><head><title>T &amp; U</title></head><body><DIV Class='a'><p>One <b>two</b></p>x</div>"
+            + "</body></html>",
+        "<!-- before --><!DOCTYPE html><html><body>\n  <div>\n <p>a</p>\n <p>b</p> <img src=x> \n</div>  </body>"
+            + "</html><!-- after -->",
         "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><html><body>  <div>x</div>  <span> </span> </body></html>",
         "<p>one<br> two<br>\n<b> </b> <i>x</i> <!-- c --> <em>y</em></p><table> <tr> <td> a </td> </tr> </table>",
         "text at the start <html><html lang=fr><body><body class=x>y</body>",
@@ -20,7 +22,8 @@ import Glibc
         String(repeating: "<div>", count: 300) + "deep" + String(repeating: "</div>", count: 300) + "<p>after</p>",
         "",
         "   ",
-        "<?xml version=\"1.0\"?><html xmlns:og=\"http://ogp.me/ns#\"><head><meta property=\"og:title\" content=\"t\"></head></html>",
+        "<?xml version=\"1.0\"?><html xmlns:og=\"http://ogp.me/ns#\"><head><meta property=\"og:title\" content=\"t\">"
+            + "</head></html>",
     ]
 
     @Test(arguments: snippets) func matchesTreeBuilderOnSnippets(_ html: String) {
@@ -72,7 +75,8 @@ import Glibc
             let a = MarkupDocument.Node(i)
             let mismatch =
                 streamed.kind(of: a) != tree.kind(of: a) || streamed.name(of: a) != tree.name(of: a)
-                || streamed.parent(of: a) != tree.parent(of: a) || streamed.nextSibling(of: a) != tree.nextSibling(of: a)
+                || streamed.parent(of: a) != tree.parent(of: a)
+                || streamed.nextSibling(of: a) != tree.nextSibling(of: a)
                 || streamed.firstChild(of: a) != tree.firstChild(of: a) || streamed.text(of: a) != tree.text(of: a)
                 || Array(streamed.attributes(of: a)) != Array(tree.attributes(of: a))
             #expect(!mismatch, "\(label): node \(i) differs")
