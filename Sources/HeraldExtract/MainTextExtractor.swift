@@ -105,7 +105,7 @@ struct MainTextExtractor {
         for i in stride(from: tree.count - 1, through: 1, by: -1) {
             if dropped[i] { continue }
             if tree.isText[i] {
-                textLength[i] = MainTextExtractor.visibleLength(tree.text(i))
+                textLength[i] = tree.document.withUTF8Text(of: tree.nodes[i], MainTextExtractor.visibleLength)
             }
             if tree.tags[i] == .a { linkLength[i] = textLength[i] }
             let parent = Int(tree.parents[i])
@@ -119,11 +119,13 @@ struct MainTextExtractor {
     /// Non-whitespace scalar count, a cheap proxy for visible text length.
     static func visibleLength(_ text: String) -> Int {
         var text = text
-        return text.withUTF8 { bytes in
-            var n = 0
-            for byte in bytes where byte > 0x20 && (byte & 0xC0) != 0x80 { n += 1 }
-            return n
-        }
+        return text.withUTF8(visibleLength)
+    }
+
+    static func visibleLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var n = 0
+        for byte in bytes where byte > 0x20 && (byte & 0xC0) != 0x80 { n += 1 }
+        return n
     }
 
     private mutating func markFurniture() {
@@ -219,7 +221,8 @@ struct MainTextExtractor {
 
     private func collectBlocks() -> [TextBlock] {
         var blocks: [TextBlock] = []
-        var buffer = ""
+        // UTF-8 bytes of the block being read; one String is made per block, not per text node.
+        var buffer: [UInt8] = []
         var bufferLinkLength = 0
         var bufferLinkCount = 0
         var bufferOwner = -1
@@ -229,13 +232,13 @@ struct MainTextExtractor {
 
         func flush() {
             defer {
-                buffer = ""
+                buffer.removeAll(keepingCapacity: true)
                 bufferLinkLength = 0
                 bufferLinkCount = 0
                 bufferOwner = -1
             }
             guard bufferOwner >= 0 else { return }
-            let text = TextNormalizer.normalize(buffer)
+            let text = TextNormalizer.normalize(String(decoding: buffer, as: UTF8.self))
             if text.isEmpty { return }
             let length = MainTextExtractor.visibleLength(text)
             blocks.append(
@@ -257,20 +260,19 @@ struct MainTextExtractor {
                 continue
             }
             if tree.isText[i] {
-                let text = tree.text(i)
                 if bufferOwner < 0 {
                     if textLength[i] == 0 { i += 1; continue }
                     bufferOwner = openBlocks.last?.index ?? 0
                     bufferPosition = i
                 }
-                buffer += text
+                tree.document.withUTF8Text(of: tree.nodes[i]) { buffer.append(contentsOf: $0) }
                 if i < linkEnd { bufferLinkLength += textLength[i] }
                 i += 1
                 continue
             }
             let tag = tree.tags[i]
             if inlineCell[i] {
-                buffer += " "
+                buffer.append(0x20)
             } else if tag == .br || tag == .hr {
                 flush()
             } else if tag.isBlock {

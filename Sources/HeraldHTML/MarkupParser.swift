@@ -184,12 +184,13 @@ private struct DocumentBuilder {
         if kind == .text, parent >= 0, Int(parent) < lastChild.count {
             let previous = lastChild[Int(parent)]
             if previous >= 0 && result.kinds[Int(previous)] == .text {
-                result.texts[Int(result.textIDs[Int(previous)])] += text
+                var text = text
+                text.withUTF8 { result.extendText(result.textIDs[Int(previous)], with: $0) }
                 return previous
             }
         }
-        let textID = Int32(result.texts.count)
-        result.texts.append(text)
+        var text = text
+        let textID = text.withUTF8 { result.addText($0) }
         let index = result.append(kind: kind, parent: parent, nameID: -1, namespaceID: -1, textID: textID)
         link(index, parent: parent, into: &result)
         return index

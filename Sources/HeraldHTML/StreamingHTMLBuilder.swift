@@ -23,16 +23,14 @@ struct StreamingHTMLBuilder {
     private var nameIndex: [String: Int32] = [:]
     private var attributeNameCache = PointerTable()
     private var attributeNames: [String] = []
-    /// Text node being accumulated (adjacent character events merge), and its bytes.
+    /// The text node that adjacent character events extend (its bytes are the last in the text store).
     private var pendingNode: Int32 = -1
-    private var pendingText: [UInt8] = []
     private var halted = false
 
     static let maximumDepth = 256
 
     init() {
         document.beginDocument()
-        pendingText.reserveCapacity(4096)
     }
 
     /// Parses `bytes` (decoded with `charset`) and returns the document.
@@ -73,7 +71,6 @@ struct StreamingHTMLBuilder {
         if let doc = htmlCtxtReadMemory(ctxt, bytes.baseAddress, Int32(clamping: bytes.count), nil, charset, options) {
             xmlFreeDoc(doc)
         }
-        builder.pointee.flushText()
         return builder.pointee.document
     }
 
@@ -94,7 +91,6 @@ struct StreamingHTMLBuilder {
             halted = true
             return
         }
-        flushText()
         let parent = open[open.count - 1]
         let nameID = internName(name)
         let index = append(kind: .element, parent: parent, nameID: nameID, textID: -1)
@@ -129,32 +125,20 @@ struct StreamingHTMLBuilder {
         if halted { return }
         let parent = open[open.count - 1]
         if pendingNode >= 0 && lastChild[Int(parent)] == pendingNode {
-            pendingText.append(contentsOf: chars)
+            document.extendText(document.textIDs[Int(pendingNode)], with: chars)
             return
         }
         if parent == 0 { return }  // libxml2's tree builder drops text outside any element
-        flushText()
-        let index = append(kind: .text, parent: parent, nameID: -1, textID: Int32(document.texts.count))
-        document.texts.append("")
-        pendingNode = index
-        pendingText.append(contentsOf: chars)
+        let textID = document.addText(chars)
+        pendingNode = append(kind: .text, parent: parent, nameID: -1, textID: textID)
     }
 
     mutating func comment(_ value: UnsafePointer<xmlChar>) {
         if halted { return }
-        flushText()
         let parent = open[open.count - 1]
-        let textID = Int32(document.texts.count)
-        document.texts.append(string(value))
+        let length = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
+        let textID = document.addText(UnsafeBufferPointer(start: value, count: length))
         append(kind: .comment, parent: parent, nameID: -1, textID: textID)
-    }
-
-    mutating func flushText() {
-        guard pendingNode >= 0 else { return }
-        let textID = Int(document.textIDs[Int(pendingNode)])
-        document.texts[textID] = String(decoding: pendingText, as: UTF8.self)
-        pendingText.removeAll(keepingCapacity: true)
-        pendingNode = -1
     }
 
     // MARK: - Helpers
