@@ -63,34 +63,53 @@ public enum ArticleJSON {
 
     /// A JSON string literal: escapes `"`, `\` and control characters (and U+2028/U+2029 for JavaScript safety).
     static func string(_ value: String) -> [UInt8] {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = [UInt8(ascii: "\"")]
-        out.reserveCapacity(value.utf8.count + 2)
-        let utf8 = Array(value.utf8)
-        utf8.withUnsafeBufferPointer { buffer in
+        var out: [UInt8] = []
+        appendString(value, to: &out)
+        return out
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Appends the JSON string literal for `value` to `out`; runs of plain bytes are copied at once.
+    static func appendString(_ value: String, to out: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { buffer in
+            out.reserveCapacity(out.count + buffer.count + 2)
+            out.append(UInt8(ascii: "\""))
+            var runStart = 0
             var i = 0
-            while i < buffer.count {
+            let count = buffer.count
+            while i < count {
                 let b = buffer[i]
+                let isPlain =
+                    b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\")
+                    && !(b == 0xE2 && i + 2 < count && buffer[i + 1] == 0x80
+                        && (buffer[i + 2] == 0xA8 || buffer[i + 2] == 0xA9))
+                if isPlain {
+                    i += 1
+                    continue
+                }
+                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<i])) }
+                out.append(UInt8(ascii: "\\"))
                 switch b {
-                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                case 0x00..<0x20:
-                    out += Array("\\u00".utf8)
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                case 0xE2:
+                    out.append(contentsOf: buffer[i + 2] == 0xA8 ? Array("u2028".utf8) : Array("u2029".utf8))
+                    i += 2
+                default:
+                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
                     out.append(hex[Int(b >> 4)])
                     out.append(hex[Int(b & 0x0f)])
-                case 0xE2
-                where i + 2 < buffer.count && buffer[i + 1] == 0x80 && (buffer[i + 2] == 0xA8 || buffer[i + 2] == 0xA9):
-                    out += Array((buffer[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
-                    i += 2
-                default: out.append(b)
                 }
                 i += 1
+                runStart = i
             }
+            if runStart < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<count])) }
+            out.append(UInt8(ascii: "\""))
         }
-        out.append(UInt8(ascii: "\""))
-        return out
     }
 }

@@ -1,29 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Recognises paragraphs that are page furniture by their wording ("Also read:", "All rights reserved").
 enum BoilerplateText {
     static func isBoilerplate(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        let length = lower.unicodeScalars.count
-        if length < 400 {
-            for prefix in prefixes where lower.hasPrefix(prefix) { return true }
-            for phrase in longPhrases where lower.contains(phrase) { return true }
-        }
-        if length < 100 {
-            for prefix in shortLinePrefixes where lower.hasPrefix(prefix) { return true }
-        }
-        if length < 200 {
-            for phrase in phrases where lower.contains(phrase) { return true }
-            // "Follow Newsbeat on Instagram, Facebook and YouTube", "Follow him on Twitter @name".
-            if lower.hasPrefix("follow ")
-                && ["twitter", "facebook", "instagram", "youtube", "linkedin", "tiktok", "@"].contains(where: {
-                    lower.contains($0)
-                })
-            {
-                return true
-            }
-        }
-        if exact.contains(lower.trimmingScalars(" .:!|•-—")) { return true }
-        return false
+        isBoilerplate(lowercased: text.lowercasedFast())
     }
+
+    /// `isBoilerplate` for text already lowercased.
+    static func isBoilerplate(lowercased lower: String) -> Bool {
+        var text = lower
+        let matched = text.withUTF8 { bytes -> Bool in
+            var length = 0  // Unicode scalars
+            for byte in bytes where byte & 0xC0 != 0x80 { length += 1 }
+            if length < 400 {
+                if prefixPatterns.isPrefix(of: bytes) || longPhrasePatterns.occurs(in: bytes) { return true }
+            }
+            if length < 100 && shortLinePrefixPatterns.isPrefix(of: bytes) { return true }
+            if length < 200 {
+                if phrasePatterns.occurs(in: bytes) { return true }
+                // "Follow Newsbeat on Instagram, Facebook and YouTube", "Follow him on Twitter @name".
+                if followPattern.isPrefix(of: bytes) && followTargetPatterns.occurs(in: bytes) { return true }
+            }
+            return false
+        }
+        if matched { return true }
+        let trimmed = lower.trimmingScalars(" .:!|•-—")
+        return trimmed.utf8.count <= longestExact && exact.contains(trimmed)
+    }
+
+    private static let prefixPatterns = BytePatterns(prefixes)
+    private static let longPhrasePatterns = BytePatterns(longPhrases)
+    private static let shortLinePrefixPatterns = BytePatterns(shortLinePrefixes)
+    private static let phrasePatterns = BytePatterns(phrases)
+    private static let followPattern = BytePatterns(["follow "])
+    private static let followTargetPatterns = BytePatterns(
+        ["twitter", "facebook", "instagram", "youtube", "linkedin", "tiktok", "@"])
+    private static let longestExact = exact.map(\.utf8.count).max() ?? 0
 
     private static let prefixes: [String] = [
         "also read", "read also", "read more", "read next", "read the full", "related:", "related article",
@@ -73,21 +87,54 @@ enum BoilerplateText {
     ]
 }
 
+/// Byte strings grouped by their first byte, for prefix and substring tests on UTF-8 text.
+struct BytePatterns: Sendable {
+    private var all: [[UInt8]] = []
+    private var byFirstByte: [[[UInt8]]] = Array(repeating: [], count: 256)
+
+    init(_ strings: [String]) {
+        for string in strings where !string.isEmpty {
+            let bytes = Array(string.utf8)
+            all.append(bytes)
+            byFirstByte[Int(bytes[0])].append(bytes)
+        }
+    }
+
+    /// Whether `text` starts with one of the patterns.
+    func isPrefix(of text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = text.first else { return false }
+        for pattern in byFirstByte[Int(first)] where pattern.count <= text.count {
+            let same = pattern.withUnsafeBufferPointer { p in memcmp(text.baseAddress!, p.baseAddress!, p.count) == 0 }
+            if same { return true }
+        }
+        return false
+    }
+
+    /// Whether one of the patterns occurs anywhere in `text`.
+    func occurs(in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        for pattern in all {
+            if pattern.withUnsafeBufferPointer({ UTF8Search.contains(text, $0) }) { return true }
+        }
+        return false
+    }
+}
+
 extension String {
     /// Removes the given scalars from both ends (Foundation-free).
     func trimmingScalars(_ set: String) -> String {
-        let scalars = Array(unicodeScalars)
-        let drop = Set(set.unicodeScalars)
-        var start = 0
-        var end = scalars.count
-        while start < end && (drop.contains(scalars[start]) || TextNormalizer.isWhitespace(scalars[start])) {
-            start += 1
+        let scalars = unicodeScalars
+        func drops(_ scalar: Unicode.Scalar) -> Bool {
+            TextNormalizer.isWhitespace(scalar) || set.unicodeScalars.contains(scalar)
         }
-        while end > start && (drop.contains(scalars[end - 1]) || TextNormalizer.isWhitespace(scalars[end - 1])) {
-            end -= 1
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end && drops(scalars[start]) { start = scalars.index(after: start) }
+        while end > start {
+            let before = scalars.index(before: end)
+            if !drops(scalars[before]) { break }
+            end = before
         }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[start..<end])
-        return String(view)
+        if start == scalars.startIndex && end == scalars.endIndex { return self }
+        return String(scalars[start..<end])
     }
 }

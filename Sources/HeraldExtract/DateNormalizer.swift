@@ -40,6 +40,8 @@ enum DateNormalizer {
     /// Finds the first plausible date written in running text ("New Delhi. 05 December 2025",
     /// "Dec 4, 2025, Updated Dec 4, 2025 11:18 PM IST"). Requires a month name or an ISO date and a year.
     static func findDate(in text: String, after keyword: String? = nil) -> Parts? {
+        // A keyword token can only be there if its letters are: most texts are rejected without tokenizing.
+        if let keyword, !text.lowercasedFast().containsUTF8(keyword) { return nil }
         let tokens = tokenize(Substring(text).prefix(800))
         var start = 0
         if let keyword {

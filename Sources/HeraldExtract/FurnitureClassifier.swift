@@ -15,29 +15,38 @@ enum FurnitureClassifier {
     /// - Parameter isParagraph: the element is a paragraph (`<p>`), where only byline/date/caption words are weak
     ///   furniture (a lead paragraph styled `class="title"` is still text).
     static func verdict(classAndID: String, role: String?, isParagraph: Bool = false) -> Verdict {
-        if let role, furnitureRoles.contains(role.lowercased()) { return .furniture }
+        if let role, furnitureRoles.contains(role.lowercasedFast()) { return .furniture }
         if classAndID.isEmpty { return .neutral }
         let tokens = tokenize(classAndID)
         if tokens.isEmpty { return .neutral }
+        // One lookup per token gives its memberships in all the word lists.
+        let flags = tokens.map { tokenFlags[$0] ?? 0 }
         // Embedded posts (tweets, Instagram) quote sources: they are part of the story.
-        if tokens.contains(where: { embedTokens.contains($0) })
-            || tokens.contains("embed") && tokens.contains(where: { socialNetworks.contains($0) })
+        if flags.contains(where: { $0 & TokenFlag.embed != 0 })
+            || flags.contains(where: { $0 & TokenFlag.embedWord != 0 })
+                && flags.contains(where: { $0 & TokenFlag.socialNetwork != 0 })
         {
             return .neutral
         }
         var furniture = false
         var weak = false
         var content = false
+        let weakFlag = isParagraph ? TokenFlag.paragraphWeak : TokenFlag.weak
         for (index, token) in tokens.enumerated() {
-            if strongFurnitureTokens.contains(token) { return .strongFurniture }
-            if furnitureTokens.contains(token) { furniture = true }
-            if isParagraph ? paragraphWeakTokens.contains(token) : weakFurnitureTokens.contains(token) { weak = true }
-            if contentTokens.contains(token) { content = true }
-            if index + 1 < tokens.count, furnitureBigrams.contains(token + " " + tokens[index + 1]) { furniture = true }
+            let f = flags[index]
+            if f & TokenFlag.strong != 0 { return .strongFurniture }
+            if f & TokenFlag.furniture != 0 { furniture = true }
+            if f & weakFlag != 0 { weak = true }
+            if f & TokenFlag.content != 0 { content = true }
+            if index + 1 < tokens.count, f & TokenFlag.bigramFirst != 0,
+                furnitureBigrams.contains(token + " " + tokens[index + 1])
+            {
+                furniture = true
+            }
             // Long words glued into one token: "relatedarticles", "sharebuttons", "newslettersignup".
-            if token.count > 7 {
-                for stem in strongFurnitureStems where token.contains(stem) { return .strongFurniture }
-                for stem in furnitureStems where token.contains(stem) {
+            if token.utf8.count > 7 {
+                for stem in strongFurnitureStems where token.containsUTF8(stem) { return .strongFurniture }
+                for stem in furnitureStems where token.containsUTF8(stem) {
                     furniture = true
                     break
                 }
@@ -126,6 +135,36 @@ enum FurnitureClassifier {
         "further reading", "see also", "most read", "top stories", "site header", "global header", "page header",
         "site footer", "sign up", "opt in", "pull quote", "more from", "from around",
     ]
+
+    private enum TokenFlag {
+        static let strong: UInt16 = 1
+        static let furniture: UInt16 = 2
+        static let weak: UInt16 = 4
+        static let paragraphWeak: UInt16 = 8
+        static let content: UInt16 = 16
+        static let bigramFirst: UInt16 = 32
+        static let embed: UInt16 = 64
+        static let embedWord: UInt16 = 128
+        static let socialNetwork: UInt16 = 256
+    }
+
+    /// Each listed word with the lists it is in.
+    private static let tokenFlags: [String: UInt16] = {
+        var flags: [String: UInt16] = [:]
+        func mark(_ words: some Sequence<String>, _ flag: UInt16) {
+            for word in words { flags[word, default: 0] |= flag }
+        }
+        mark(strongFurnitureTokens, TokenFlag.strong)
+        mark(furnitureTokens, TokenFlag.furniture)
+        mark(weakFurnitureTokens, TokenFlag.weak)
+        mark(paragraphWeakTokens, TokenFlag.paragraphWeak)
+        mark(contentTokens, TokenFlag.content)
+        mark(furnitureBigrams.map { String($0.split(separator: " ")[0]) }, TokenFlag.bigramFirst)
+        mark(embedTokens, TokenFlag.embed)
+        mark(["embed"], TokenFlag.embedWord)
+        mark(socialNetworks, TokenFlag.socialNetwork)
+        return flags
+    }()
 
     private static let strongFurnitureStems: [String] = [
         "comment", "newsletter", "cookie", "outbrain", "taboola", "disqus",

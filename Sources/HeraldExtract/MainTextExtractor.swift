@@ -19,6 +19,8 @@ struct MainTextExtractor {
     private var linkLength: [Int] = []
     /// Per node: a table cell holding only inline content; a row of such cells reads as one line.
     private var inlineCell: [Bool] = []
+    /// Furniture verdicts by class/id string, for other elements and for paragraphs.
+    private var verdicts: [[String: FurnitureClassifier.Verdict]] = [[:], [:]]
 
     init(tree: PageTree, title: String?, bodyHint: String?) {
         self.tree = tree
@@ -93,8 +95,8 @@ struct MainTextExtractor {
     }
 
     static func isHiddenStyle(_ style: String) -> Bool {
-        let compact = String(style.lowercased().unicodeScalars.filter { !TextNormalizer.isWhitespace($0) })
-        return compact.contains("display:none") || compact.contains("visibility:hidden")
+        let compact = String(style.lowercasedFast().unicodeScalars.filter { !TextNormalizer.isWhitespace($0) })
+        return compact.containsUTF8("display:none") || compact.containsUTF8("visibility:hidden")
     }
 
     private mutating func measure() {
@@ -103,7 +105,7 @@ struct MainTextExtractor {
         for i in stride(from: tree.count - 1, through: 1, by: -1) {
             if dropped[i] { continue }
             if tree.isText[i] {
-                textLength[i] = MainTextExtractor.visibleLength(tree.text(i))
+                textLength[i] = tree.document.withUTF8Text(of: tree.nodes[i], MainTextExtractor.visibleLength)
             }
             if tree.tags[i] == .a { linkLength[i] = textLength[i] }
             let parent = Int(tree.parents[i])
@@ -116,8 +118,13 @@ struct MainTextExtractor {
 
     /// Non-whitespace scalar count, a cheap proxy for visible text length.
     static func visibleLength(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8(visibleLength)
+    }
+
+    static func visibleLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var n = 0
-        for byte in text.utf8 where byte > 0x20 && (byte & 0xC0) != 0x80 { n += 1 }
+        for byte in bytes where byte > 0x20 && (byte & 0xC0) != 0x80 { n += 1 }
         return n
     }
 
@@ -135,7 +142,7 @@ struct MainTextExtractor {
             if tag == .html || tag == .body { continue }
             let share = Double(textLength[i]) / Double(total)
             let linkShare = textLength[i] == 0 ? 0 : Double(linkLength[i]) / Double(textLength[i])
-            if let itemprop = tree.attribute("itemprop", i)?.lowercased(), itemprop.contains("articlebody") {
+            if let itemprop = tree.attribute("itemprop", i)?.lowercasedFast(), itemprop.containsUTF8("articlebody") {
                 continue
             }
             switch tag {
@@ -156,7 +163,7 @@ struct MainTextExtractor {
             var classAndID = tree.attribute("class", i) ?? ""
             if let id = tree.attribute("id", i) { classAndID += " " + id }
             let role = tree.attribute("role", i)
-            switch FurnitureClassifier.verdict(classAndID: classAndID, role: role, isParagraph: tag == .p) {
+            switch verdict(classAndID: classAndID, role: role, isParagraph: tag == .p) {
             case .strongFurniture:
                 if tag != .article && tag != .main || share < 0.5 { dropped[i] = true }
             case .furniture:
@@ -198,11 +205,24 @@ struct MainTextExtractor {
         return false
     }
 
+    /// `FurnitureClassifier.verdict`, remembered per class/id string: pages repeat the same classes on many
+    /// elements.
+    private mutating func verdict(classAndID: String, role: String?, isParagraph: Bool) -> FurnitureClassifier.Verdict {
+        if role != nil || classAndID.isEmpty {
+            return FurnitureClassifier.verdict(classAndID: classAndID, role: role, isParagraph: isParagraph)
+        }
+        if let known = verdicts[isParagraph ? 1 : 0][classAndID] { return known }
+        let verdict = FurnitureClassifier.verdict(classAndID: classAndID, role: nil, isParagraph: isParagraph)
+        verdicts[isParagraph ? 1 : 0][classAndID] = verdict
+        return verdict
+    }
+
     // MARK: - Blocks
 
     private func collectBlocks() -> [TextBlock] {
         var blocks: [TextBlock] = []
-        var buffer = ""
+        // UTF-8 bytes of the block being read; one String is made per block, not per text node.
+        var buffer: [UInt8] = []
         var bufferLinkLength = 0
         var bufferLinkCount = 0
         var bufferOwner = -1
@@ -212,13 +232,13 @@ struct MainTextExtractor {
 
         func flush() {
             defer {
-                buffer = ""
+                buffer.removeAll(keepingCapacity: true)
                 bufferLinkLength = 0
                 bufferLinkCount = 0
                 bufferOwner = -1
             }
             guard bufferOwner >= 0 else { return }
-            let text = TextNormalizer.normalize(buffer)
+            let text = TextNormalizer.normalize(String(decoding: buffer, as: UTF8.self))
             if text.isEmpty { return }
             let length = MainTextExtractor.visibleLength(text)
             blocks.append(
@@ -240,20 +260,19 @@ struct MainTextExtractor {
                 continue
             }
             if tree.isText[i] {
-                let text = tree.text(i)
                 if bufferOwner < 0 {
-                    if MainTextExtractor.visibleLength(text) == 0 { i += 1; continue }
+                    if textLength[i] == 0 { i += 1; continue }
                     bufferOwner = openBlocks.last?.index ?? 0
                     bufferPosition = i
                 }
-                buffer += text
-                if i < linkEnd { bufferLinkLength += MainTextExtractor.visibleLength(text) }
+                tree.document.withUTF8Text(of: tree.nodes[i]) { buffer.append(contentsOf: $0) }
+                if i < linkEnd { bufferLinkLength += textLength[i] }
                 i += 1
                 continue
             }
             let tag = tree.tags[i]
             if inlineCell[i] {
-                buffer += " "
+                buffer.append(0x20)
             } else if tag == .br || tag == .hr {
                 flush()
             } else if tag.isBlock {
@@ -391,7 +410,7 @@ struct MainTextExtractor {
         "\(tree.tags[node])#\(node) class=\(tree.attribute("class", node) ?? "") id=\(tree.attribute("id", node) ?? "")"
     }
 
-    private func initialScore(_ node: Int) -> Double {
+    private mutating func initialScore(_ node: Int) -> Double {
         var value: Double
         switch tree.tags[node] {
         case .div, .article, .main, .section: value = 5
@@ -401,12 +420,12 @@ struct MainTextExtractor {
         default: value = 0
         }
         if tree.tags[node] == .article { value += 10 }
-        if let itemprop = tree.attribute("itemprop", node)?.lowercased(), itemprop.contains("articlebody") {
+        if let itemprop = tree.attribute("itemprop", node)?.lowercasedFast(), itemprop.containsUTF8("articlebody") {
             value += 50
         }
         var classAndID = tree.attribute("class", node) ?? ""
         if let id = tree.attribute("id", node) { classAndID += " " + id }
-        switch FurnitureClassifier.verdict(classAndID: classAndID, role: nil) {
+        switch verdict(classAndID: classAndID, role: nil, isParagraph: false) {
         case .content: value += 25
         case .furniture, .strongFurniture: value -= 25
         case .weakFurniture, .neutral: break
@@ -424,7 +443,7 @@ struct MainTextExtractor {
         var total = 0
         for block in blocks where block.length >= 30 {
             let probe = String(block.text.prefix(60))
-            guard normalizedHint.contains(probe) else { continue }
+            guard normalizedHint.containsUTF8(probe) else { continue }
             total += block.length
             var node = block.owner
             while node >= 0 {
@@ -444,14 +463,17 @@ struct MainTextExtractor {
 
     private func filter(_ blocks: [TextBlock]) -> [TextBlock] {
         let normalizedTitle = title.map { MainTextExtractor.comparable($0) }
-        let keys = blocks.map { MainTextExtractor.comparable($0.text) }
+        // Block texts are already normalised (normalising is idempotent), so lowercasing gives `comparable`.
+        let keys = blocks.map { $0.text.lowercasedFast() }
         // Repeats: text printed again later (a body printed twice, a print or mobile copy). A copy is a run of
         // blocks repeating an earlier run in the same order; it goes when it is substantial. Lines a page
         // legitimately repeats here and there ("Eat every 2-3 hours" in a meal plan) stay.
-        var firstIndex: [String: Int] = [:]
+        // Keys compare as UTF-8 bytes: they are normalised, and hashing bytes skips String's NFC-aware hashing.
+        var firstIndex: [UTF8Key: Int] = [:]
         var original = [Int](repeating: -1, count: blocks.count)
         for (i, key) in keys.enumerated() {
-            if let first = firstIndex[key] { original[i] = first } else { firstIndex[key] = i }
+            let bytesKey = UTF8Key(key)
+            if let first = firstIndex[bytesKey] { original[i] = first } else { firstIndex[bytesKey] = i }
         }
         var isCopy = [Bool](repeating: false, count: blocks.count)
         var runStart = 0
@@ -489,10 +511,10 @@ struct MainTextExtractor {
             if density > 0.9 && MainTextExtractor.isMostlyUppercase(block.text) { continue }
             if block.tag.isHeading, let t = normalizedTitle {
                 let c = keys[i]
-                if c == t || (c.count > 15 && (t.contains(c) || c.contains(t))) { continue }
+                if c == t || (c.count > 15 && (t.containsUTF8(c) || c.containsUTF8(t))) { continue }
             }
             if block.tag == .h1 && out.isEmpty { continue }
-            if BoilerplateText.isBoilerplate(block.text) { continue }
+            if BoilerplateText.isBoilerplate(lowercased: keys[i]) { continue }
             if isCopy[i] { continue }
             out.append(block)
         }
@@ -510,6 +532,6 @@ struct MainTextExtractor {
     }
 
     static func comparable(_ text: String) -> String {
-        TextNormalizer.normalize(text).lowercased()
+        TextNormalizer.normalize(text).lowercasedFast()
     }
 }

@@ -21,9 +21,9 @@ struct MetadataExtractor {
                 guard let key, let content = tree.attribute("content", i) else { continue }
                 let value = TextNormalizer.normalize(content)
                 if value.isEmpty { continue }
-                meta[key.lowercased(), default: []].append(value)
+                meta[key.lowercasedFast(), default: []].append(value)
             case .script:
-                if let type = tree.attribute("type", i)?.lowercased(), type.contains("ld+json") {
+                if let type = tree.attribute("type", i)?.lowercasedFast(), type.containsUTF8("ld+json") {
                     scripts.append(tree.document.textContent(of: tree.nodes[i]))
                 }
             default:
@@ -98,14 +98,14 @@ struct MetadataExtractor {
         let separators = [" | ", " - ", " – ", " — ", " :: ", " • ", " · ", " « ", " » "]
         let site = siteName.map { MainTextExtractor.comparable($0) }
         for separator in separators {
-            guard let range = title.range(of: separator, options: .backwards) else { continue }
+            guard let range = title.rangeUTF8(of: separator, backwards: true) else { continue }
             let head = String(title[..<range.lowerBound])
             let tail = String(title[range.upperBound...])
             let tailKey = MainTextExtractor.comparable(tail)
-            if let site, !site.isEmpty, tailKey == site || site.contains(tailKey) || tailKey.contains(site) {
+            if let site, !site.isEmpty, tailKey == site || site.containsUTF8(tailKey) || tailKey.containsUTF8(site) {
                 return cleanTitle(head, siteName: siteName)
             }
-            if let first = title.range(of: separator) {
+            if let first = title.rangeUTF8(of: separator) {
                 let lead = MainTextExtractor.comparable(String(title[..<first.lowerBound]))
                 if let site, !site.isEmpty, lead == site {
                     return String(title[first.upperBound...])
@@ -157,10 +157,13 @@ struct MetadataExtractor {
 
     private func bylineText() -> String? {
         for i in 1..<tree.count where tree.isElement[i] {
-            let rel = tree.attribute("rel", i)?.lowercased()
-            let itemprop = tree.attribute("itemprop", i)?.lowercased()
+            let rel = tree.attribute("rel", i)?.lowercasedFast()
+            let itemprop = tree.attribute("itemprop", i)?.lowercasedFast()
             var isByline = rel == "author" || itemprop == "author" || itemprop == "creator"
-            if !isByline, let cls = tree.attribute("class", i) {
+            // Tokens "byline" and "author" need those letters in the class: most classes are ruled out unsplit.
+            if !isByline, let cls = tree.attribute("class", i),
+                MetadataExtractor.mentionsAny(cls, MetadataExtractor.bylineStems)
+            {
                 let tokens = FurnitureClassifier.tokenize(cls)
                 isByline = tokens.contains("byline") || tokens.contains("author") && !tokens.contains("bio")
             }
@@ -168,7 +171,7 @@ struct MetadataExtractor {
             // schema.org microdata: the person's name sits in a descendant with itemprop="name".
             if itemprop == "author" || itemprop == "creator" {
                 for j in (i + 1)..<Int(tree.ends[i])
-                where tree.isElement[j] && tree.attribute("itemprop", j)?.lowercased() == "name" {
+                where tree.isElement[j] && tree.attribute("itemprop", j)?.lowercasedFast() == "name" {
                     let name = TextNormalizer.normalize(tree.attribute("content", j) ?? tree.collapsedText(j))
                     if !name.isEmpty && name.count <= 80 { return name }
                 }
@@ -237,7 +240,7 @@ struct MetadataExtractor {
             var parts = [text]
             for separator in [" and ", " & ", ", ", ";", " | ", " with ", " y ", " und ", " et "] {
                 parts = parts.flatMap { part -> [String] in
-                    part.components(separatedBy: separator)
+                    part.componentsUTF8(separatedBy: separator)
                 }
             }
             for part in parts {
@@ -245,12 +248,14 @@ struct MetadataExtractor {
                 let key = MainTextExtractor.comparable(name)
                 if name.isEmpty || key.count > 60 || excluded.contains(key) || seen.contains(key) { continue }
                 // Outlet names next to the person ("CNN Business" on a CNN page) and credentials ("MS", "RD").
-                if excluded.contains(where: { $0.count >= 3 && (key.contains($0) || $0.contains(key)) }) { continue }
-                if credentials.contains(key) || name.contains("(") || key.contains("admin") { continue }
+                if excluded.contains(where: { $0.count >= 3 && (key.containsUTF8($0) || $0.containsUTF8(key)) }) {
+                    continue
+                }
+                if credentials.contains(key) || name.containsUTF8("(") || key.containsUTF8("admin") { continue }
                 if name.count <= 4 && name.uppercased() == name { continue }
                 if MainTextExtractor.isMostlyUppercase(name) { name = titleCased(name) }
-                if looksLikeURL(name) || name.contains("@") { continue }
-                if key.hasPrefix("by ") || key.hasPrefix("for ") || key.contains(".com") { continue }
+                if looksLikeURL(name) || name.containsUTF8("@") { continue }
+                if key.hasPrefix("by ") || key.hasPrefix("for ") || key.containsUTF8(".com") { continue }
                 // Dates, times and job titles that bylines mix in ("AP Auto Writer", "November 19").
                 if name.unicodeScalars.contains(where: { $0.properties.numericType != nil }) { continue }
                 let words = key.split(separator: " ")
@@ -336,7 +341,7 @@ struct MetadataExtractor {
         var elsewhere: [(Int, String)] = []
         let wanted = preferModified ? "datemodified" : "datepublished"
         for i in 1..<tree.count where tree.isElement[i] {
-            let itemprop = tree.attribute("itemprop", i)?.lowercased()
+            let itemprop = tree.attribute("itemprop", i)?.lowercasedFast()
             let value: String?
             if tree.tags[i] == .time {
                 value = tree.attribute("datetime", i) ?? tree.attribute("content", i)
@@ -348,11 +353,15 @@ struct MetadataExtractor {
             guard let value else { continue }
             if preferModified {
                 // Only an explicit modified marker counts for `modified`.
-                let cls = (tree.attribute("class", i) ?? "").lowercased()
-                guard itemprop == wanted || cls.contains("updated") || cls.contains("modified") else { continue }
+                let cls = (tree.attribute("class", i) ?? "").lowercasedFast()
+                guard itemprop == wanted || cls.containsUTF8("updated") || cls.containsUTF8("modified") else {
+                    continue
+                }
             } else {
-                let cls = (tree.attribute("class", i) ?? "").lowercased()
-                if itemprop == "datemodified" || cls.contains("updated") || cls.contains("modified") { continue }
+                let cls = (tree.attribute("class", i) ?? "").lowercasedFast()
+                if itemprop == "datemodified" || cls.containsUTF8("updated") || cls.containsUTF8("modified") {
+                    continue
+                }
             }
             if isInsideArticle(i) { inArticle.append((i, value)) } else { elsewhere.append((i, value)) }
         }
@@ -401,7 +410,9 @@ struct MetadataExtractor {
     static func datelineCandidates(in tree: PageTree) -> [String] {
         var out: [String] = []
         for i in 1..<tree.count where tree.isElement[i] && out.count < 8 {
-            guard let cls = tree.attribute("class", i) ?? tree.attribute("id", i) else { continue }
+            guard let cls = tree.attribute("class", i) ?? tree.attribute("id", i),
+                mentionsAny(cls, datelineStems)
+            else { continue }
             let tokens = FurnitureClassifier.tokenize(cls)
             guard tokens.contains(where: { ["date", "dateline", "byline", "timestamp", "published", "time", "meta",
                 "updated", "posted"].contains($0) })
@@ -410,6 +421,18 @@ struct MetadataExtractor {
             if !text.isEmpty && text.count < 300 { out.append(text) }
         }
         return out
+    }
+
+    /// Substrings one of which a class/id must hold to yield a dateline token ("dateline" holds "date",
+    /// "timestamp" holds "time").
+    private static let datelineStems = ["date", "byline", "time", "published", "meta", "updated", "posted"]
+    private static let bylineStems = ["byline", "author"]
+
+    /// Whether `text`, lowercased, contains one of `stems` (a cheap necessary test before tokenizing).
+    static func mentionsAny(_ text: String, _ stems: [String]) -> Bool {
+        let lower = text.lowercasedFast()
+        for stem in stems where lower.containsUTF8(stem) { return true }
+        return false
     }
 
     // MARK: - Page facts
@@ -438,7 +461,7 @@ struct MetadataExtractor {
 
     mutating func canonicalURL() -> String? {
         for i in 1..<tree.count where tree.tags[i] == .link {
-            guard let rel = tree.attribute("rel", i)?.lowercased(),
+            guard let rel = tree.attribute("rel", i)?.lowercasedFast(),
                 rel.split(separator: " ").contains("canonical"), let href = tree.attribute("href", i),
                 !href.isEmpty, let resolved = resolve(href)
             else { continue }

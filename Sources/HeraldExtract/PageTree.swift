@@ -23,11 +23,13 @@ struct PageTree {
         var isElement = [Bool](repeating: false, count: all.count)
         var isText = [Bool](repeating: false, count: all.count)
         var ends = [Int32](repeating: Int32(all.count), count: all.count)
+        let tagByName = document.elementNames.map(HTMLTag.init(name:))
         for (i, node) in all.enumerated() {
             switch document.kind(of: node) {
             case .element:
                 isElement[i] = true
-                tags[i] = HTMLTag(name: document.name(of: node))
+                let nameIndex = document.nameIndex(of: node)
+                if nameIndex >= 0 { tags[i] = tagByName[nameIndex] }
             case .text:
                 isText[i] = true
             default:

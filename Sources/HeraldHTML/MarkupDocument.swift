@@ -36,7 +36,10 @@ public struct MarkupDocument: Sendable {
     var firstChildren: [Int32] = []
     var nextSiblings: [Int32] = []
     var textIDs: [Int32] = []
-    var texts: [String] = []
+    /// Text and comment contents: UTF-8 bytes of every text back to back, and each text's range in them.
+    var textBytes: [UInt8] = []
+    var textStarts: [Int32] = []
+    var textCounts: [Int32] = []
     var attributeStarts: [Int32] = []
     var attributeCounts: [Int32] = []
     var attributeStore: [Attribute] = []
@@ -69,6 +72,13 @@ public struct MarkupDocument: Sendable {
         let id = nameIDs[Int(node.index)]
         return id < 0 ? "" : names[Int(id)]
     }
+
+    /// The distinct element names of the document (lowercase in HTML); `nameIndex(of:)` points into it, so callers
+    /// can classify names once per document instead of once per element.
+    public var elementNames: [String] { names }
+
+    /// Position of the element's name in `elementNames`; -1 for nodes that are not elements.
+    public func nameIndex(of node: Node) -> Int { Int(nameIDs[Int(node.index)]) }
 
     /// Namespace prefix of an element (XML only).
     public func prefix(of node: Node) -> String? {
@@ -109,7 +119,8 @@ public struct MarkupDocument: Sendable {
     /// Content of a text or comment node; "" for elements and the document.
     public func text(of node: Node) -> String {
         let id = textIDs[Int(node.index)]
-        return id < 0 ? "" : texts[Int(id)]
+        if id < 0 { return "" }
+        return withTextBytes(Int(id)) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The parent of `node`, nil for the document node.
@@ -191,16 +202,55 @@ public struct MarkupDocument: Sendable {
     }
 
     /// Concatenated text of every descendant text node.
+    /// Calls `body` with the UTF-8 bytes of a text or comment node (empty for other nodes), without making a
+    /// `String`.
+    public func withUTF8Text<R>(of node: Node, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let id = textIDs[Int(node.index)]
+        if id < 0 { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try withTextBytes(Int(id), body)
+    }
+
+    func withTextBytes<R>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let start = Int(textStarts[id])
+        let count = Int(textCounts[id])
+        return try textBytes.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[start..<(start + count)]))
+        }
+    }
+
+    /// Stores a new text's bytes and returns its ID.
+    mutating func addText(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let id = Int32(textStarts.count)
+        textStarts.append(Int32(textBytes.count))
+        textCounts.append(Int32(bytes.count))
+        textBytes.append(contentsOf: bytes)
+        return id
+    }
+
+    /// Appends bytes to text `id` (moving it to the end of the store first if another text follows it).
+    mutating func extendText(_ id: Int32, with bytes: UnsafeBufferPointer<UInt8>) {
+        let i = Int(id)
+        let start = Int(textStarts[i])
+        let count = Int(textCounts[i])
+        if start + count != textBytes.count {
+            let existing = Array(textBytes[start..<(start + count)])
+            textStarts[i] = Int32(textBytes.count)
+            textBytes.append(contentsOf: existing)
+        }
+        textBytes.append(contentsOf: bytes)
+        textCounts[i] += Int32(bytes.count)
+    }
+
     public func textContent(of node: Node) -> String {
         if kinds[Int(node.index)] == .text { return text(of: node) }
         let end = subtreeEnd(of: node)
-        var result = ""
+        var bytes: [UInt8] = []
         var i = node.index + 1
         while i < end {
-            if kinds[Int(i)] == .text { result += texts[Int(textIDs[Int(i)])] }
+            if kinds[Int(i)] == .text { withTextBytes(Int(textIDs[Int(i)])) { bytes.append(contentsOf: $0) } }
             i += 1
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The children of `node` serialised back to markup, text and attribute values escaped.

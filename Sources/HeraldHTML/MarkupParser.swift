@@ -28,10 +28,27 @@ public enum MarkupParser {
     /// - Returns: the document; strings in it are UTF-8. Garbage input gives a small document.
     public static func parseHTML(_ bytes: [UInt8], encoding: String?) -> MarkupDocument {
         _ = libxml2Ready
-        let options = Int32(
-            HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-                | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue
-        )
+        let options = htmlOptions
+        var charset = encoding ?? "utf-8"
+        if !supportsEncoding(charset) { charset = "utf-8" }
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, buffer.count > 0 else {
+                var result = MarkupDocument(isHTML: true)
+                result.beginDocument()
+                return result
+            }
+            return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                StreamingHTMLBuilder.parse(
+                    UnsafeBufferPointer(start: chars, count: buffer.count), charset: charset, options: options)
+            }
+        }
+    }
+
+    /// `parseHTML` by way of libxml2's tree (the builder `parseHTML` used before it streamed SAX events); kept to
+    /// check that both give the same document.
+    static func parseHTMLViaTree(_ bytes: [UInt8], encoding: String?) -> MarkupDocument {
+        _ = libxml2Ready
+        let options = htmlOptions
         var charset = encoding ?? "utf-8"
         if !supportsEncoding(charset) { charset = "utf-8" }
         let doc: htmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
@@ -49,6 +66,11 @@ public enum MarkupParser {
         DocumentBuilder.build(from: doc, into: &result)
         return result
     }
+
+    static let htmlOptions = Int32(
+        HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue
+    )
 
     /// Parses XML safely: no DTD loading, no network, no external entities, no entity substitution.
     ///
@@ -162,12 +184,13 @@ private struct DocumentBuilder {
         if kind == .text, parent >= 0, Int(parent) < lastChild.count {
             let previous = lastChild[Int(parent)]
             if previous >= 0 && result.kinds[Int(previous)] == .text {
-                result.texts[Int(result.textIDs[Int(previous)])] += text
+                var text = text
+                text.withUTF8 { result.extendText(result.textIDs[Int(previous)], with: $0) }
                 return previous
             }
         }
-        let textID = Int32(result.texts.count)
-        result.texts.append(text)
+        var text = text
+        let textID = text.withUTF8 { result.addText($0) }
         let index = result.append(kind: kind, parent: parent, nameID: -1, namespaceID: -1, textID: textID)
         link(index, parent: parent, into: &result)
         return index

@@ -1,0 +1,195 @@
+internal import CLibXML2
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Builds a `MarkupDocument` straight from libxml2's HTML SAX events, without libxml2's own tree.
+///
+/// It gives the same document the tree walk (`DocumentBuilder`) gives, node for node (`StreamingHTMLBuilderTests`
+/// checks this): libxml2's HTML parser does its implied-tag and auto-close repairs itself and reports them as
+/// events. What libxml2's SAX2 tree builder adds is reproduced here: adjacent text merges, "ignorable" white space
+/// is kept as text, text outside any element is dropped, valueless boolean attributes get their name as value,
+/// and the parse stops at the tree builder's depth limit (256 open elements without XML_PARSE_HUGE).
+/// Skipping libxml2's tree saves a malloc/free per node and per string, and a second walk. The builder lives in
+/// memory of its own for the parse, which the callbacks reach through the parser context's `_private`.
+struct StreamingHTMLBuilder {
+    var document = MarkupDocument(isHTML: true)
+    /// Open elements; 0 is the document node.
+    private var open: [Int32] = [0]
+    /// Per node: last child.
+    private var lastChild: [Int32] = [-1]
+    private var nameCache = PointerTable()
+    private var nameIndex: [String: Int32] = [:]
+    private var attributeNameCache = PointerTable()
+    private var attributeNames: [String] = []
+    /// The text node that adjacent character events extend (its bytes are the last in the text store).
+    private var pendingNode: Int32 = -1
+    private var halted = false
+
+    static let maximumDepth = 256
+
+    init() {
+        document.beginDocument()
+    }
+
+    /// Parses `bytes` (decoded with `charset`) and returns the document.
+    static func parse(_ bytes: UnsafeBufferPointer<CChar>, charset: String, options: Int32) -> MarkupDocument {
+        let builder = UnsafeMutablePointer<StreamingHTMLBuilder>.allocate(capacity: 1)
+        builder.initialize(to: StreamingHTMLBuilder())
+        defer {
+            builder.deinitialize(count: 1)
+            builder.deallocate()
+        }
+        guard let ctxt = htmlNewParserCtxt() else { return builder.pointee.document }
+        defer { htmlFreeParserCtxt(ctxt) }
+        var handler = htmlSAXHandler()
+        handler.initialized = 1
+        handler.startElement = { ctx, name, attributes in
+            guard let builder = StreamingHTMLBuilder.from(ctx), let name else { return }
+            builder.pointee.startElement(name, attributes)
+        }
+        handler.endElement = { ctx, _ in
+            StreamingHTMLBuilder.from(ctx)?.pointee.endElement()
+        }
+        handler.characters = { ctx, chars, length in
+            guard let builder = StreamingHTMLBuilder.from(ctx), let chars, length > 0 else { return }
+            builder.pointee.characters(UnsafeBufferPointer(start: chars, count: Int(length)))
+        }
+        // libxml2's HTML tree builder keeps "ignorable" white space as text (its handler is the characters one).
+        handler.ignorableWhitespace = handler.characters
+        handler.cdataBlock = { ctx, chars, length in
+            guard let builder = StreamingHTMLBuilder.from(ctx), let chars, length > 0 else { return }
+            builder.pointee.characters(UnsafeBufferPointer(start: chars, count: Int(length)))
+        }
+        handler.comment = { ctx, value in
+            guard let builder = StreamingHTMLBuilder.from(ctx), let value else { return }
+            builder.pointee.comment(value)
+        }
+        ctxt.pointee.sax.pointee = handler
+        ctxt.pointee._private = UnsafeMutableRawPointer(builder)
+        if let doc = htmlCtxtReadMemory(ctxt, bytes.baseAddress, Int32(clamping: bytes.count), nil, charset, options) {
+            xmlFreeDoc(doc)
+        }
+        return builder.pointee.document
+    }
+
+    private static func from(_ ctx: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<StreamingHTMLBuilder>? {
+        guard let ctx else { return nil }
+        let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
+        return ctxt.pointee._private?.assumingMemoryBound(to: StreamingHTMLBuilder.self)
+    }
+
+    // MARK: - Events
+
+    mutating func startElement(
+        _ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    ) {
+        if halted { return }
+        if open.count - 1 > Self.maximumDepth {
+            // libxml2's tree builder refuses the element and halts the parser.
+            halted = true
+            return
+        }
+        let parent = open[open.count - 1]
+        let nameID = internName(name)
+        let index = append(kind: .element, parent: parent, nameID: nameID, textID: -1)
+        if let attributes {
+            var k = 0
+            var count: Int32 = 0
+            while let attributeName = attributes[k] {
+                let name = attributeNameString(attributeName)
+                let value: String
+                if let raw = attributes[k + 1] {
+                    value = string(raw)
+                } else {
+                    // libxml2 gives boolean HTML attributes without a value their own name as value.
+                    value = Self.booleanAttributes.contains(name) ? name : ""
+                }
+                document.attributeStore.append(
+                    MarkupDocument.Attribute(name: name, prefix: nil, namespace: nil, value: value))
+                count += 1
+                k += 2
+            }
+            document.attributeCounts[Int(index)] = count
+        }
+        open.append(index)
+    }
+
+    mutating func endElement() {
+        if halted { return }
+        if open.count > 1 { open.removeLast() }
+    }
+
+    mutating func characters(_ chars: UnsafeBufferPointer<xmlChar>) {
+        if halted { return }
+        let parent = open[open.count - 1]
+        if pendingNode >= 0 && lastChild[Int(parent)] == pendingNode {
+            document.extendText(document.textIDs[Int(pendingNode)], with: chars)
+            return
+        }
+        if parent == 0 { return }  // libxml2's tree builder drops text outside any element
+        let textID = document.addText(chars)
+        pendingNode = append(kind: .text, parent: parent, nameID: -1, textID: textID)
+    }
+
+    mutating func comment(_ value: UnsafePointer<xmlChar>) {
+        if halted { return }
+        let parent = open[open.count - 1]
+        let length = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
+        let textID = document.addText(UnsafeBufferPointer(start: value, count: length))
+        append(kind: .comment, parent: parent, nameID: -1, textID: textID)
+    }
+
+    // MARK: - Helpers
+
+    @discardableResult
+    private mutating func append(kind: MarkupDocument.Kind, parent: Int32, nameID: Int32, textID: Int32) -> Int32 {
+        let index = document.append(kind: kind, parent: parent, nameID: nameID, namespaceID: -1, textID: textID)
+        lastChild.append(-1)
+        let previous = lastChild[Int(parent)]
+        if previous < 0 {
+            document.firstChildren[Int(parent)] = index
+        } else {
+            document.nextSiblings[Int(previous)] = index
+        }
+        lastChild[Int(parent)] = index
+        return index
+    }
+
+    private mutating func internName(_ pointer: UnsafePointer<xmlChar>) -> Int32 {
+        let key = UnsafeRawPointer(pointer)
+        if let id = nameCache.value(for: key) { return id }
+        let name = asciiLowercased(string(pointer))
+        let id: Int32
+        if let existing = nameIndex[name] {
+            id = existing
+        } else {
+            id = Int32(document.names.count)
+            document.names.append(name)
+            nameIndex[name] = id
+        }
+        nameCache.set(id, for: key)
+        return id
+    }
+
+    private mutating func attributeNameString(_ pointer: UnsafePointer<xmlChar>) -> String {
+        let key = UnsafeRawPointer(pointer)
+        if let id = attributeNameCache.value(for: key) { return attributeNames[Int(id)] }
+        let name = asciiLowercased(string(pointer))
+        attributeNameCache.set(Int32(attributeNames.count), for: key)
+        attributeNames.append(name)
+        return name
+    }
+
+    private func string(_ pointer: UnsafePointer<xmlChar>) -> String {
+        let length = strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
+    }
+
+    /// libxml2's `htmlIsBooleanAttr` list.
+    private static let booleanAttributes: Set<String> = [
+        "checked", "compact", "declare", "defer", "disabled", "ismap", "multiple", "nohref", "noresize", "noshade",
+        "nowrap", "readonly", "selected",
+    ]
+}
