@@ -5,7 +5,7 @@ Usage: speed.py HERALD_BINARY DATA_DIR [--repeat N]
 
 The benchmark pages (DATA_DIR/html/*.html.gz) are unpacked once into a temporary directory. Herald runs
 `herald extract --dir` over a directory holding the pages N times (default 10), so process start-up is
-amortised; trafilatura runs `trafilatura.extract` over the same pages N/5 times in this Python process
+amortised, once on one core (--jobs 1, the fair comparison) and once with a thread per core; trafilatura runs `trafilatura.extract` over the same pages N/5 times in this Python process
 (at least once). Printed: pages per second for both, their ratio, Herald's peak RSS (from wait4's rusage of the
 child process), and the parse-only floor (libxml2 via lxml) when lxml is importable.
 """
@@ -39,16 +39,20 @@ def main():
         total_bytes = sum(len(d) for _, d in raw) * args.repeat
 
         # Herald: one process over every page; rusage of the child gives its peak RSS.
-        start = time.perf_counter()
-        proc = subprocess.Popen([args.herald, "extract", "--dir", str(tmp)], stdout=subprocess.PIPE)
-        out_bytes = 0
-        for chunk in iter(lambda: proc.stdout.read(1 << 16), b""):
-            out_bytes += len(chunk)
-        _, status, usage = os.wait4(proc.pid, 0)
-        herald_seconds = time.perf_counter() - start
-        if status != 0:
-            sys.exit(f"herald exited with status {status}")
-        herald_rss_mb = usage.ru_maxrss / 1024.0
+        def run_herald(jobs):
+            start = time.perf_counter()
+            proc = subprocess.Popen([args.herald, "extract", "--dir", str(tmp), "--jobs", str(jobs)],
+                                    stdout=subprocess.PIPE)
+            for _ in iter(lambda: proc.stdout.read(1 << 16), b""):
+                pass
+            _, status, usage = os.wait4(proc.pid, 0)
+            if status != 0:
+                sys.exit(f"herald exited with status {status}")
+            return time.perf_counter() - start, usage.ru_maxrss / 1024.0
+
+        herald_seconds, herald_rss_mb = run_herald(1)
+        cores = os.cpu_count() or 1
+        parallel_seconds, parallel_rss_mb = run_herald(cores) if cores > 1 else (None, None)
 
         # trafilatura, in this process.
         import trafilatura
@@ -79,7 +83,11 @@ def main():
         print(f"pages: {len(raw)} distinct, {total / 1:.0f} extracted by Herald ({total_bytes / 1e6:.1f} MB of HTML)")
         print(f"herald      {hps:9.1f} pages/s   ({herald_seconds:.2f} s for {total} pages)   peak RSS {herald_rss_mb:.1f} MB")
         print(f"trafilatura {tps:9.1f} pages/s   ({traf_seconds:.2f} s for {traf_pages} pages)")
-        print(f"ratio       {hps / tps:9.1f}x")
+        print(f"ratio       {hps / tps:9.1f}x   (one core each)")
+        if parallel_seconds:
+            pps = total / parallel_seconds
+            print(f"herald --jobs {cores} {pps:7.1f} pages/s   ({parallel_seconds:.2f} s)   peak RSS {parallel_rss_mb:.1f} MB   "
+                  f"ratio {pps / tps:.1f}x (one process, {cores} threads, vs trafilatura's one)")
         if floor:
             print(f"lxml parse  {floor:9.1f} pages/s   (parse-only floor)")
     finally:
