@@ -211,6 +211,11 @@ struct MetadataExtractor {
         }.joined(separator: " ")
     }
 
+    /// A byline's label standing alone ("By", "Author:").
+    private static let bylineLabels: Set<String> = [
+        "by", "von", "par", "por", "door", "author", "authors", "written by", "posted by", "story by",
+    ]
+
     private static let roleWords: Set<String> = [
         "staff", "reporter", "reporters", "correspondent", "editor", "editors", "agencies", "desk", "writer",
         "writers", "contributor", "columnist", "producer", "team", "bureau", "media", "news", "press", "newsroom",
@@ -268,6 +273,7 @@ struct MetadataExtractor {
                 if excluded.contains(where: { $0.count >= 3 && (key.containsUTF8($0) || $0.containsUTF8(key)) }) {
                     continue
                 }
+                if MetadataExtractor.bylineLabels.contains(key) { continue }
                 if credentials.contains(key) || name.containsUTF8("(") || key.containsUTF8("admin") { continue }
                 if name.count <= 4 && name.uppercased() == name { continue }
                 if MainTextExtractor.isMostlyUppercase(name) { name = titleCased(name) }
@@ -291,7 +297,7 @@ struct MetadataExtractor {
     mutating func published(datelineTexts: () -> [String]) -> String? {
         if let value = jsonLD?.published, let date = DateNormalizer.normalize(value) {
             sources["published"] = "json-ld"
-            return date
+            return localForm(of: date) ?? date
         }
         let keys = [
             "article:published_time", "og:published_time", "article:published", "citation_publication_date",
@@ -303,12 +309,12 @@ struct MetadataExtractor {
         for key in keys {
             if let value = meta[key]?.first, let date = DateNormalizer.normalize(value) {
                 sources["published"] = "meta:" + key
-                return date
+                return localForm(of: date) ?? date
             }
         }
         if let date = timeElementDate(preferModified: false) {
             sources["published"] = "time"
-            return date
+            return localForm(of: date) ?? date
         }
         if let date = urlDate() {
             sources["published"] = "url"
