@@ -308,6 +308,7 @@ enum DateNormalizer {
 
     static func monthNumber(_ word: String) -> Int? {
         if let m = monthNames[word] { return m }
+        if let m = foreignMonthNames[word] { return m }
         // "sept", "sept." and full names
         if word.count > 3, let m = monthNames[String(word.prefix(3))], fullMonthNames[m - 1].hasPrefix(word) {
             return m
@@ -322,6 +323,17 @@ enum DateNormalizer {
     private static let monthNames: [String: Int] = [
         "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
         "nov": 11, "dec": 12,
+    ]
+    /// German, French, Spanish, Italian and Portuguese month names that English prefixes do not cover.
+    private static let foreignMonthNames: [String: Int] = [
+        "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "mai": 5, "juni": 6, "juli": 7, "oktober": 10,
+        "dezember": 12, "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "juin": 6, "juillet": 7,
+        "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
+        "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+        "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12, "gennaio": 1,
+        "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7, "settembre": 9, "ottobre": 10,
+        "dicembre": 12, "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9,
+        "outubro": 10, "novembro": 11, "dezembro": 12,
     ]
     private static let weekdays: Set<String> = [
         "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday", "wednesday",

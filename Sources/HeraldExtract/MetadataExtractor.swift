@@ -146,16 +146,31 @@ struct MetadataExtractor {
                 }
             }
         }
-        if raw.isEmpty, let byline = bylineText() {
-            raw = [byline]
-            sources["authors"] = "byline"
+        let exclude = [siteName, jsonLD?.publisher].compactMap { $0 }
+        let cleaned = MetadataExtractor.splitAuthors(raw, exclude: exclude)
+        if !cleaned.isEmpty { return cleaned }
+        // A wire agency as the only credit is what the page says: reported alone, never beside people.
+        if let agency = MetadataWireAgency.find(in: raw) { return [agency] }
+        // The first byline element that names a person or an agency; a bare "By" label or a credit that names
+        // only the outlet is passed over for a later element (often the rel=author link inside it).
+        for byline in bylineTexts() {
+            let names = MetadataExtractor.splitAuthors([byline], exclude: exclude)
+            if !names.isEmpty {
+                sources["authors"] = "byline"
+                return names
+            }
+            if let agency = MetadataWireAgency.find(in: [byline]) {
+                sources["authors"] = "byline"
+                return [agency]
+            }
         }
-        let cleaned = MetadataExtractor.splitAuthors(raw, exclude: [siteName, jsonLD?.publisher].compactMap { $0 })
-        if cleaned.isEmpty { sources["authors"] = nil }
-        return cleaned
+        sources["authors"] = nil
+        return []
     }
 
-    private func bylineText() -> String? {
+    /// Texts of byline elements in document order (at most a few).
+    private func bylineTexts() -> [String] {
+        var out: [String] = []
         for i in 1..<tree.count where tree.isElement[i] {
             let rel = tree.attribute("rel", i)?.lowercasedFast()
             let itemprop = tree.attribute("itemprop", i)?.lowercasedFast()
@@ -167,20 +182,21 @@ struct MetadataExtractor {
                 let tokens = FurnitureClassifier.tokenize(cls)
                 isByline = tokens.contains("byline") || tokens.contains("author") && !tokens.contains("bio")
             }
-            guard isByline, !isInsideCommentsOrForm(i) else { continue }
+            guard isByline, !isInsideCommentsOrForm(i), !isInsideRelatedLinks(i) else { continue }
             // schema.org microdata: the person's name sits in a descendant with itemprop="name".
             if itemprop == "author" || itemprop == "creator" {
                 for j in (i + 1)..<Int(tree.ends[i])
                 where tree.isElement[j] && tree.attribute("itemprop", j)?.lowercasedFast() == "name" {
                     let name = TextNormalizer.normalize(tree.attribute("content", j) ?? tree.collapsedText(j))
-                    if !name.isEmpty && name.count <= 80 { return name }
+                    if !name.isEmpty && name.count <= 80 { out.append(name) }
                 }
             }
             let text = tree.collapsedText(i)
             if text.isEmpty || text.count > 80 { continue }
-            return text
+            out.append(text)
+            if out.count >= 12 { break }
         }
-        return nil
+        return out
     }
 
     private static let credentials: Set<String> = [
@@ -194,6 +210,11 @@ struct MetadataExtractor {
             return String(first).uppercased() + word.dropFirst().lowercased()
         }.joined(separator: " ")
     }
+
+    /// A byline's label standing alone ("By", "Author:").
+    private static let bylineLabels: Set<String> = [
+        "by", "von", "par", "por", "door", "author", "authors", "written by", "posted by", "story by",
+    ]
 
     private static let roleWords: Set<String> = [
         "staff", "reporter", "reporters", "correspondent", "editor", "editors", "agencies", "desk", "writer",
@@ -232,7 +253,8 @@ struct MetadataExtractor {
         var out: [String] = []
         var seen = Set<String>()
         for value in raw {
-            var text = TextNormalizer.normalize(value)
+            // "| BY: Name" after a date in the same line.
+            var text = TextNormalizer.normalize(value).trimmingScalars(" |-–—:")
             for prefix in ["by ", "by: ", "written by ", "words by ", "story by ", "reported by ", "posted by ", "von "]
             where text.lowercased().hasPrefix(prefix) {
                 text = String(text.dropFirst(prefix.count))
@@ -251,6 +273,7 @@ struct MetadataExtractor {
                 if excluded.contains(where: { $0.count >= 3 && (key.containsUTF8($0) || $0.containsUTF8(key)) }) {
                     continue
                 }
+                if MetadataExtractor.bylineLabels.contains(key) { continue }
                 if credentials.contains(key) || name.containsUTF8("(") || key.containsUTF8("admin") { continue }
                 if name.count <= 4 && name.uppercased() == name { continue }
                 if MainTextExtractor.isMostlyUppercase(name) { name = titleCased(name) }
@@ -260,6 +283,7 @@ struct MetadataExtractor {
                 if name.unicodeScalars.contains(where: { $0.properties.numericType != nil }) { continue }
                 let words = key.split(separator: " ")
                 if words.count > 5 || words.contains(where: { roleWords.contains(String($0)) }) { continue }
+                if MetadataOrganization.isOrganizationName(words) { continue }
                 seen.insert(key)
                 out.append(name)
             }
@@ -273,7 +297,7 @@ struct MetadataExtractor {
     mutating func published(datelineTexts: () -> [String]) -> String? {
         if let value = jsonLD?.published, let date = DateNormalizer.normalize(value) {
             sources["published"] = "json-ld"
-            return date
+            return localForm(of: date) ?? date
         }
         let keys = [
             "article:published_time", "og:published_time", "article:published", "citation_publication_date",
@@ -285,12 +309,12 @@ struct MetadataExtractor {
         for key in keys {
             if let value = meta[key]?.first, let date = DateNormalizer.normalize(value) {
                 sources["published"] = "meta:" + key
-                return date
+                return localForm(of: date) ?? date
             }
         }
         if let date = timeElementDate(preferModified: false) {
             sources["published"] = "time"
-            return date
+            return localForm(of: date) ?? date
         }
         if let date = urlDate() {
             sources["published"] = "url"
@@ -301,6 +325,10 @@ struct MetadataExtractor {
                 sources["published"] = "dateline"
                 return parts.rfc3339
             }
+        }
+        if let date = publicationLineDate() {
+            sources["published"] = "publication-line"
+            return date
         }
         return nil
     }
@@ -382,7 +410,26 @@ struct MetadataExtractor {
 
     /// A date in the URL path: /2025/12/04/, /2025-12-04/, /20251204/.
     func urlDate() -> String? {
-        guard let url = pageURL else { return nil }
+        // The page's own URL, then the canonical one (pages read from files have no URL of their own).
+        for url in [pageURL, canonicalHref()].compactMap({ $0 }) {
+            if let date = MetadataExtractor.urlDate(url) { return date }
+        }
+        return nil
+    }
+
+    /// The href of `<link rel=canonical>`, else og:url, unresolved.
+    private func canonicalHref() -> String? {
+        for i in 1..<tree.count where tree.tags[i] == .link {
+            guard let rel = tree.attribute("rel", i)?.lowercasedFast(), rel.split(separator: " ").contains("canonical"),
+                let href = tree.attribute("href", i), !href.isEmpty
+            else { continue }
+            return href
+        }
+        return meta["og:url"]?.first
+    }
+
+    /// A date in a URL path: /2025/12/04/, /2025-12-04/, /20251204/, a slug ending "-20251204".
+    static func urlDate(_ url: String) -> String? {
         let path = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
         let segments = path.split(separator: "/").map(String.init)
         for (k, segment) in segments.enumerated() {
@@ -400,6 +447,13 @@ struct MetadataExtractor {
                 return parts.rfc3339
             }
             if segment.count == 8, segment.allSatisfy(\.isNumber), let parts = DateNormalizer.parse(segment) {
+                return parts.rfc3339
+            }
+            // "story-title-20191115": eight digits after the slug's last hyphen.
+            let tail = segment.split(separator: "-").last.map(String.init) ?? ""
+            if segment.count > 9, tail.count == 8, tail.allSatisfy(\.isNumber), let year = Int(tail.prefix(4)),
+                year >= 1990, year <= 2100, let parts = DateNormalizer.parse(tail)
+            {
                 return parts.rfc3339
             }
         }
