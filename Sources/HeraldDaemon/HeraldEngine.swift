@@ -171,13 +171,10 @@ public final class HeraldEngine: Sendable {
         let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         let completed = try await ledger.emit(
             EventType.reingestCompleted, subject: "reingest/\(requestID)",
-            data: [
-                "request_id": .string(requestID), "scope": scope.eventData, "duration_ms": .int(Int64(ms)),
-                "feeds": .int(Int64(totals.feeds)), "failed_feeds": .int(Int64(totals.failedFeeds)),
-                "entries": .int(Int64(totals.entries)), "created": .int(Int64(totals.created)),
-                "updated": .int(Int64(totals.updated)), "duplicates": .int(Int64(totals.duplicates)),
-                "unchanged": .int(Int64(totals.unchanged)), "page_failures": .int(Int64(totals.pageFailures)),
-            ])
+            data: .object(
+                (try StateJSON.decode([String: JSONValue].self, from: StateJSON.encode(totals))).merging([
+                    "request_id": .string(requestID), "scope": scope.eventData, "duration_ms": .int(Int64(ms)),
+                ]) { _, new in new }))
         logger.notice("re-ingest completed", metadata: ["request": "\(requestID)", "created": "\(totals.created)", "updated": "\(totals.updated)"])
         return ReingestResult(
             requestID: requestID, scope: "\(scope)", totals: totals, durationMilliseconds: ms,

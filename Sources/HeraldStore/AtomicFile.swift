@@ -53,6 +53,25 @@ public enum AtomicFile {
         try Syscall.fsyncDirectory(directory)
     }
 
+    /// Moves an already durable file to `destination` (creating its directory) and fsyncs both directories, so the
+    /// move survives a crash.
+    /// - Throws: ``StoreError``; code `.fsync` when a directory fsync failed (treat as fatal).
+    public static func move(_ source: String, to destination: String) throws(StoreError) {
+        let (target, _) = split(destination)
+        try createDirectories(target)
+        try Syscall.rename(source, destination)
+        try Syscall.fsyncDirectory(target)
+        let (origin, _) = split(source)
+        if origin != target { try Syscall.fsyncDirectory(origin) }
+    }
+
+    /// Deletes the files named `names` in `directory` (missing ones are ignored) and fsyncs the directory.
+    public static func removeAll(_ names: [String], in directory: String) throws(StoreError) {
+        guard !names.isEmpty else { return }
+        for name in names { Syscall.unlinkIgnoringErrors(joined(directory, name)) }
+        try Syscall.fsyncDirectory(directory)
+    }
+
     /// Reads the whole file at `path`; returns nil when it does not exist.
     /// - Throws: ``StoreError`` with code `.io` when the file exists but cannot be read.
     public static func read(_ path: String) throws(StoreError) -> [UInt8]? {

@@ -137,7 +137,7 @@ import Testing
         #expect(sandbox.events(ofType: "herald.article.created").count == 3)
     }
 
-    @Test func tailSinceAndFollow() throws {
+    @Test func tailSincePrintsExactlyTheEventsAfterN() throws {
         let server = try newsServer()
         defer { server.stop() }
         let sandbox = try Sandbox()

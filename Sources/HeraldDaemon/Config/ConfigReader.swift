@@ -35,6 +35,7 @@ struct ConfigReader {
         "max_body_bytes", "max_entries_per_feed", "per_host_connections", "concurrent_feeds", "concurrent_pages",
         "connect_timeout", "total_timeout", "max_redirects", "max_backoff",
     ]
+    static let nearDuplicateKeys: Set<String> = ["enabled", "threshold", "minimum_words"]
     static let feedKeys: Set<String> = ["id", "url", "interval", "tags"]
 
     mutating func read(_ root: Node) -> HeraldConfig {
@@ -92,15 +93,28 @@ struct ConfigReader {
         return config
     }
 
-    mutating func readLimits(_ node: Node) -> HeraldConfig.Limits {
-        var limits = HeraldConfig.Limits()
+    /// The entries of a settings section as (name, dotted field, value). A section that is not a mapping and keys
+    /// not in `known` are reported here, so each reader only handles the settings it knows.
+    mutating func settings(_ node: Node, section: String, known: Set<String>) -> [(String, String, Node)] {
         guard let mapping = node.mapping else {
-            fail(node, "limits", "must be a mapping")
-            return limits
+            fail(node, section, "must be a mapping of \(known.sorted().joined(separator: ", "))")
+            return []
         }
+        var result: [(String, String, Node)] = []
         for (key, value) in mapping {
             let name = key.string ?? "?"
-            let field = "limits.\(name)"
+            if known.contains(name) {
+                result.append((name, "\(section).\(name)", value))
+            } else {
+                fail(key, "\(section).\(name)", "unknown setting (known: \(known.sorted().joined(separator: ", ")))")
+            }
+        }
+        return result
+    }
+
+    mutating func readLimits(_ node: Node) -> HeraldConfig.Limits {
+        var limits = HeraldConfig.Limits()
+        for (name, field, value) in settings(node, section: "limits", known: Self.limitKeys) {
             switch name {
             case "max_body_bytes":
                 if let n = byteSize(value, field) { limits.maxBodyBytes = n }
@@ -121,48 +135,36 @@ struct ConfigReader {
             case "max_backoff":
                 if let d = duration(value, field, minimum: .seconds(1)) { limits.maxBackoff = d }
             default:
-                fail(key, field, "unknown limit (known: \(Self.limitKeys.sorted().joined(separator: ", ")))")
+                break  // reported by settings(_:section:known:)
             }
         }
         return limits
     }
 
     mutating func readNearDuplicates(_ node: Node) -> HeraldConfig.NearDuplicateSettings {
-        var settings = HeraldConfig.NearDuplicateSettings()
-        guard let mapping = node.mapping else {
-            fail(node, "near_duplicates", "must be a mapping (enabled:, threshold:, minimum_words:)")
-            return settings
-        }
-        for (key, value) in mapping {
-            let name = key.string ?? "?"
-            let field = "near_duplicates.\(name)"
+        var result = HeraldConfig.NearDuplicateSettings()
+        for (name, field, value) in settings(node, section: "near_duplicates", known: Self.nearDuplicateKeys) {
             switch name {
             case "enabled":
-                if let b = bool(value, field) { settings.enabled = b }
+                if let b = bool(value, field) { result.enabled = b }
             case "threshold":
                 if let t = value.float, t >= 0.2, t <= 0.95 {
-                    settings.threshold = t
+                    result.threshold = t
                 } else {
                     fail(value, field, "must be a number from 0.2 to 0.95 (estimated Jaccard similarity; default 0.5)")
                 }
             case "minimum_words":
-                if let n = integer(value, field, 5...100_000) { settings.minimumWords = n }
+                if let n = integer(value, field, 5...100_000) { result.minimumWords = n }
             default:
-                fail(key, field, "unknown setting (known: enabled, threshold, minimum_words)")
+                break  // reported by settings(_:section:known:)
             }
         }
-        return settings
+        return result
     }
 
     mutating func readLog(_ node: Node) -> HeraldConfig.LogSettings {
         var log = HeraldConfig.LogSettings()
-        guard let mapping = node.mapping else {
-            fail(node, "log", "must be a mapping")
-            return log
-        }
-        for (key, value) in mapping {
-            let name = key.string ?? "?"
-            let field = "log.\(name)"
+        for (name, field, value) in settings(node, section: "log", known: Self.logKeys) {
             switch name {
             case "segment_max_bytes":
                 if let n = byteSize(value, field) { log.segmentMaxBytes = n }
@@ -179,7 +181,7 @@ struct ConfigReader {
             case "retain_age":
                 if let d = duration(value, field, minimum: .seconds(60)) { log.retainAge = d }
             default:
-                fail(key, field, "unknown log setting (known: \(Self.logKeys.sorted().joined(separator: ", ")))")
+                break  // reported by settings(_:section:known:)
             }
         }
         return log

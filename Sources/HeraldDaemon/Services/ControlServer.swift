@@ -24,21 +24,13 @@ final class ControlServer: Service, Sendable {
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SocketError("cannot create the control socket", errno: errno) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+        let oldMask = umask(0o177)
+        let bound = UnixSocketAddress.with(path) { bind(fd, $0, $1) }
+        umask(oldMask)
+        guard let bound else {
             close(fd)
             throw SocketError("the control socket path \(path) is longer than 107 bytes; use a shorter state directory", errno: 0)
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (i, b) in bytes.enumerated() { raw[i] = b }
-        }
-        let oldMask = umask(0o177)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        umask(oldMask)
         guard bound == 0, listen(fd, 16) == 0 else {
             let e = errno
             close(fd)

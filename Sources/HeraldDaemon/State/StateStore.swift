@@ -87,37 +87,15 @@ public struct StateStore: Sendable {
 
     /// Moves a staged article file to its public path (rename, then fsync of both directories).
     func publishStagedArticle(hash: String) throws {
-        let target = articlePath(hash: hash)
-        let directory = (target as NSString).deletingLastPathComponent
-        if !FileManager.default.fileExists(atPath: directory) {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Self.fsyncDirectory(self.directory + "/articles")
-        }
-        guard rename(stagedPath(hash: hash), target) == 0 else {
-            throw StoreError(code: .io, path: target, message: "cannot publish \(target): \(String(cString: strerror(errno)))")
-        }
-        try Self.fsyncDirectory(directory)
-        try Self.fsyncDirectory(self.directory + "/articles/.staging")
+        try AtomicFile.move(stagedPath(hash: hash), to: articlePath(hash: hash))
     }
 
     /// Deletes staged files left by a crash before their event was logged; returns how many.
     func discardStagedArticles() throws -> Int {
         let dir = directory + "/articles/.staging"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        for name in names { unlink(dir + "/" + name) }
-        if !names.isEmpty { try Self.fsyncDirectory(dir) }
+        try AtomicFile.removeAll(names, in: dir)
         return names.count
-    }
-
-    static func fsyncDirectory(_ path: String) throws {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw StoreError(code: .io, path: path, message: "cannot open directory \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else {
-            throw StoreError(code: .fsync, path: path, message: "fsync failed on \(path): \(String(cString: strerror(errno)))")
-        }
     }
 
     func loadLedgerMeta() throws -> LedgerMeta {
