@@ -42,7 +42,20 @@ public struct MarkupDocument: Sendable {
     var textCounts: [Int32] = []
     var attributeStarts: [Int32] = []
     var attributeCounts: [Int32] = []
-    var attributeStore: [Attribute] = []
+    /// Attributes of every element back to back; names are interned, values are UTF-8 bytes in `attributeBytes`.
+    /// Strings are made only for the values a caller asks for.
+    var attributeStore: [StoredAttribute] = []
+    var attributeNames: [String] = []
+    var attributeNameIndex: [String: Int32] = [:]
+    var attributeBytes: [UInt8] = []
+
+    struct StoredAttribute {
+        var nameID: Int32
+        /// Index into `namespaces`, -1 for none.
+        var namespaceID: Int32
+        var valueStart: Int32
+        var valueCount: Int32
+    }
     var parseErrors: [String] = []
     var isHTML: Bool
 
@@ -93,27 +106,66 @@ public struct MarkupDocument: Sendable {
     }
 
     /// The attributes of an element, in document order; empty for other nodes.
-    public func attributes(of node: Node) -> ArraySlice<Attribute> {
+    public func attributes(of node: Node) -> [Attribute] {
         let start = Int(attributeStarts[Int(node.index)])
         let count = Int(attributeCounts[Int(node.index)])
-        return attributeStore[start..<(start + count)]
+        return attributeStore[start..<(start + count)].map { stored in
+            let namespace = stored.namespaceID < 0 ? nil : namespaces[Int(stored.namespaceID)]
+            return Attribute(
+                name: attributeNames[Int(stored.nameID)], prefix: namespace?.prefix, namespace: namespace?.uri,
+                value: value(of: stored))
+        }
     }
 
     /// The value of the first attribute with this local name (case-insensitive in HTML).
     public func attribute(_ name: String, of node: Node) -> String? {
+        let count = Int(attributeCounts[Int(node.index)])
+        guard count > 0 else { return nil }
+        let start = Int(attributeStarts[Int(node.index)])
         let wanted = isHTML ? asciiLowercased(name) : name
-        for attribute in attributes(of: node) where attribute.name == wanted {
-            return attribute.value
+        for k in start..<(start + count) where attributeNames[Int(attributeStore[k].nameID)] == wanted {
+            return value(of: attributeStore[k])
         }
         return nil
     }
 
     /// The value of the attribute with this namespace URI and local name.
     public func attribute(_ name: String, namespace: String, of node: Node) -> String? {
-        for attribute in attributes(of: node) where attribute.name == name && attribute.namespace == namespace {
-            return attribute.value
+        guard let id = attributeNameIndex[name] else { return nil }
+        let start = Int(attributeStarts[Int(node.index)])
+        for stored in attributeStore[start..<(start + Int(attributeCounts[Int(node.index)]))]
+        where stored.nameID == id && stored.namespaceID >= 0 && namespaces[Int(stored.namespaceID)].uri == namespace {
+            return value(of: stored)
         }
         return nil
+    }
+
+    private func value(of stored: StoredAttribute) -> String {
+        attributeBytes.withUnsafeBufferPointer { all in
+            String(
+                decoding: UnsafeBufferPointer(
+                    rebasing: all[Int(stored.valueStart)..<Int(stored.valueStart + stored.valueCount)]),
+                as: UTF8.self)
+        }
+    }
+
+    /// The ID of an attribute name (lowercase for HTML), for `appendAttribute`.
+    mutating func internAttributeName(_ name: String) -> Int32 {
+        if let id = attributeNameIndex[name] { return id }
+        let id = Int32(attributeNames.count)
+        attributeNames.append(name)
+        attributeNameIndex[name] = id
+        return id
+    }
+
+    /// Adds an attribute to the element appended last.
+    mutating func appendAttribute(nameID: Int32, namespaceID: Int32, value: UnsafeBufferPointer<UInt8>) {
+        attributeStore.append(
+            StoredAttribute(
+                nameID: nameID, namespaceID: namespaceID, valueStart: Int32(attributeBytes.count),
+                valueCount: Int32(value.count)))
+        attributeBytes.append(contentsOf: value)
+        attributeCounts[attributeCounts.count - 1] += 1
     }
 
     /// Content of a text or comment node; "" for elements and the document.

@@ -25,12 +25,18 @@ public enum MarkupParser {
     /// - Parameters:
     ///   - bytes: the page as received.
     ///   - encoding: an IANA charset name ("utf-8", "windows-1252", "shift_jis" …), nil for UTF-8.
+    ///   - omitting: parts of the page the caller never reads, left out of the document (see `HTMLOmissions`).
     /// - Returns: the document; strings in it are UTF-8. Garbage input gives a small document.
-    public static func parseHTML(_ bytes: [UInt8], encoding: String?) -> MarkupDocument {
+    public static func parseHTML(_ bytes: [UInt8], encoding: String?, omitting: HTMLOmissions = []) -> MarkupDocument {
         _ = libxml2Ready
         let options = htmlOptions
         var charset = encoding ?? "utf-8"
         if !supportsEncoding(charset) { charset = "utf-8" }
+        if !omitting.isEmpty,
+            let shorter = bytes.withUnsafeBufferPointer({ UnreadContent.omit(omitting, from: $0, charset: charset) })
+        {
+            return parseHTML(shorter, encoding: charset)
+        }
         return bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, buffer.count > 0 else {
                 var result = MarkupDocument(isHTML: true)
@@ -206,21 +212,14 @@ private struct DocumentBuilder {
                 kind: .element, parent: parent, nameID: nameID, namespaceID: namespaceID, textID: -1)
             link(index, parent: parent, into: &result)
             var attribute = node.pointee.properties
-            var count: Int32 = 0
             while let a = attribute {
                 let name = string(a.pointee.name)
-                let ns = a.pointee.ns
-                result.attributeStore.append(
-                    MarkupDocument.Attribute(
-                        name: result.isHTML ? asciiLowercased(name) : name,
-                        prefix: ns.flatMap { $0.pointee.prefix }.map(string),
-                        namespace: ns.flatMap { $0.pointee.href }.map(string),
-                        value: attributeValue(a)
-                    ))
-                count += 1
+                let nameID = result.internAttributeName(result.isHTML ? asciiLowercased(name) : name)
+                let namespaceID = internNamespace(a.pointee.ns, into: &result)
+                var value = attributeValue(a)
+                value.withUTF8 { result.appendAttribute(nameID: nameID, namespaceID: namespaceID, value: $0) }
                 attribute = a.pointee.next
             }
-            result.attributeCounts[Int(index)] = count
             return index
         case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
             if let content = node.pointee.content {

@@ -22,7 +22,7 @@ struct StreamingHTMLBuilder {
     private var nameCache = PointerTable()
     private var nameIndex: [String: Int32] = [:]
     private var attributeNameCache = PointerTable()
-    private var attributeNames: [String] = []
+    private var booleanAttributeIDs: Set<Int32> = []
     /// The text node that adjacent character events extend (its bytes are the last in the text store).
     private var pendingNode: Int32 = -1
     private var halted = false
@@ -96,22 +96,19 @@ struct StreamingHTMLBuilder {
         let index = append(kind: .element, parent: parent, nameID: nameID, textID: -1)
         if let attributes {
             var k = 0
-            var count: Int32 = 0
             while let attributeName = attributes[k] {
-                let name = attributeNameString(attributeName)
-                let value: String
+                let nameID = attributeNameID(attributeName)
                 if let raw = attributes[k + 1] {
-                    value = string(raw)
+                    let length = strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self))
+                    document.appendAttribute(
+                        nameID: nameID, namespaceID: -1, value: UnsafeBufferPointer(start: raw, count: length))
                 } else {
                     // libxml2 gives boolean HTML attributes without a value their own name as value.
-                    value = Self.booleanAttributes.contains(name) ? name : ""
+                    var value = booleanAttributeIDs.contains(nameID) ? document.attributeNames[Int(nameID)] : ""
+                    value.withUTF8 { document.appendAttribute(nameID: nameID, namespaceID: -1, value: $0) }
                 }
-                document.attributeStore.append(
-                    MarkupDocument.Attribute(name: name, prefix: nil, namespace: nil, value: value))
-                count += 1
                 k += 2
             }
-            document.attributeCounts[Int(index)] = count
         }
         open.append(index)
     }
@@ -173,13 +170,14 @@ struct StreamingHTMLBuilder {
         return id
     }
 
-    private mutating func attributeNameString(_ pointer: UnsafePointer<xmlChar>) -> String {
+    private mutating func attributeNameID(_ pointer: UnsafePointer<xmlChar>) -> Int32 {
         let key = UnsafeRawPointer(pointer)
-        if let id = attributeNameCache.value(for: key) { return attributeNames[Int(id)] }
+        if let id = attributeNameCache.value(for: key) { return id }
         let name = asciiLowercased(string(pointer))
-        attributeNameCache.set(Int32(attributeNames.count), for: key)
-        attributeNames.append(name)
-        return name
+        let id = document.internAttributeName(name)
+        if Self.booleanAttributes.contains(name) { booleanAttributeIDs.insert(id) }
+        attributeNameCache.set(id, for: key)
+        return id
     }
 
     private func string(_ pointer: UnsafePointer<xmlChar>) -> String {

@@ -25,11 +25,11 @@ struct ExtractCommand: ParsableCommand {
     var jobs: Int = 1
 
     static func extractLine(directory: String, name: String) -> [UInt8] {
-        guard let bytes = FileManager.default.contents(atPath: directory + "/" + name) else {
+        guard let bytes = readFile(directory + "/" + name) else {
             FileHandle.standardError.write(Data("herald: cannot read \(directory)/\(name)\n".utf8))
             return []
         }
-        let article = ArticleExtractor.extract(ExtractionInput(html: Array(bytes), url: nil, httpContentType: nil))
+        let article = ArticleExtractor.extract(ExtractionInput(html: bytes, url: nil, httpContentType: nil))
         return ArticleJSON.encode(article, id: String(name.dropLast(5))) + [0x0A]
     }
 
@@ -44,6 +44,11 @@ struct ExtractCommand: ParsableCommand {
                 .sorted()
             // Pages are extracted `jobs` at a time, in windows, and printed in name order.
             let workers = max(1, jobs)
+            if workers == 1 {
+                // One core: no threads at all, each line written as soon as it is ready.
+                for name in names { _ = writeOut(Self.extractLine(directory: dir, name: name)) }
+                return
+            }
             let window = workers == 1 ? 1 : workers * 16
             var start = 0
             while start < names.count {
@@ -76,4 +81,27 @@ struct ExtractCommand: ParsableCommand {
         let article = ArticleExtractor.extract(ExtractionInput(html: Array(bytes), url: url, httpContentType: nil))
         writeOut(ArticleJSON.encode(article) + [0x0A])
     }
+}
+
+/// The whole file as bytes (one read per chunk, no Data in between); nil when it cannot be read.
+private func readFile(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { return nil }
+    var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
+    var filled = 0
+    while true {
+        if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        if n == 0 { break }
+        filled += n
+    }
+    bytes.removeLast(bytes.count - filled)
+    return bytes
 }

@@ -1,0 +1,168 @@
+import Testing
+
+@testable import HeraldHTML
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Leaving unread parts out before libxml2 parses must change nothing else: the document parsed from the shortened
+/// bytes equals the full document with those parts removed, node for node.
+@Suite struct UnreadContentTests {
+    static let snippets: [String] = [
+        "<p>a<!-- <script> --></p><script>var x = \"<style>\";</script><p>b</p>",
+        "<div title=\"<script>x</script>\">t</div><script>y</script><p>z</p>",
+        "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\"}</script><script>z</script><p>k</p>",
+        "<SCRIPT>a</SCRIPT ><Style>b</STYLE><p>c</p>",
+        "<script>if (a </b) {}</script><p>d</p>",
+        "<script>document.write(\"</scr\" + \"ipt>\")</script><p>e</p>",
+        "<script>x</scripts> more <p>inside?</p></script><p>after</p>",
+        "<p>a</p><script>var x = 1; <p>never closed",
+        "<p>a<!-- b <p>c</p>",
+        "<p>a</p><!-- a --!> <p>b</p> --><p>c</p>",
+        "<p>x<svg viewBox=\"0 0 1 1\"><g><path d=\"M0 0\"/><title>icon</title></g></svg>y</p>",
+        "<p>x<svg><foreignObject><div>t</div></foreignObject></svg>y</p>",
+        "<div><svg><svg></svg></div><p>after</p>",
+        "<div><svg><g><path d=\"M1\"></g></svg><p>after</p></div>",
+        "<svg><style>.a{}</style><script>var s = '</svg>';</script><path/></svg><p>after</p>",
+        "<img data-src=\"a\" srcset=\"b 1x\" sizes=\"100vw\" onload=\"f()\" alt=x>"
+            + "<div data-x='{\"a\":\">\"}' class=c>t</div>",
+        "<a href=x/>b</a><div a=b/>c</div><script>1</script>",
+        "<![CDATA[<script>]]><p>t</p><script>q</script>",
+        "<?php echo \"<script>\"; ?><p>t</p><script>r</script>",
+        "<div title=a>b>c</div><div title=a\"b>c</div><style>s</style>",
+        "<p>< script>not a tag</p><script>s</script>",
+        "<!DOCTYPE html><html><head><script>a</script></head><body><p>b</p></body></html>",
+        "<div \"bogus\">x</div><script>1</script><div 'also'>y</div>",
+        "<script src=x />text<script>2</script><p>t</p>",
+        "<title><script>x</script></title><textarea><script>y</script></textarea>",
+        "<style>/* </styl */ p{}</style><p>q</p>",
+        "<script><!-- </script> --></script><p>w</p>",
+        "<div data-a=1 data-b='x' onclick=\"a>b\" class='k'>v</div><span on>z</span>",
+        "<p data-unclosed=\"never>a</p><script>b</script>",
+        "<svg><a href=x><text>t</text></a></svg><p>p</p>",
+    ]
+
+    @Test(arguments: snippets) func shortenedParseEqualsFullParse(_ html: String) {
+        expectSameAfterOmission(Array(html.utf8), encoding: "utf-8", label: html)
+    }
+
+    @Test func cutsWhatItShould() throws {
+        let html = "<p>a</p><script>var big = 1;</script><style>p{}</style><!-- c --><svg><path d=\"M0\"/></svg>"
+            + "<img data-src=x srcset=y onload=z alt=w><script type=\"application/ld+json\">{}</script>"
+        let shorter = try #require(
+            Array(html.utf8).withUnsafeBufferPointer {
+                UnreadContent.omit(.unreadByExtraction, from: $0, charset: "utf-8")
+            })
+        #expect(
+            String(decoding: shorter, as: UTF8.self)
+                == "<p>a</p><script></script><style></style><svg></svg><img    alt=w>"
+                + "<script type=\"application/ld+json\">{}</script>")
+    }
+
+    @Test func leavesPagesInOtherEncodingsAlone() {
+        let html = Array("<p>a</p><script>x</script>".utf8)
+        for charset in ["utf-16le", "iso-2022-jp", "utf-7", "ibm037"] {
+            let cut = html.withUnsafeBufferPointer { UnreadContent.omit(.unreadByExtraction, from: $0, charset: charset) }
+            #expect(cut == nil, "\(charset)")
+        }
+        var withNUL = html
+        withNUL.insert(0, at: 3)
+        #expect(withNUL.withUnsafeBufferPointer { UnreadContent.omit(.scriptText, from: $0, charset: "utf-8") } == nil)
+    }
+
+    @Test func fixtures() throws {
+        var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(2)
+        let fixtures = parts.joined(separator: "/") + "/HeraldExtractTests/Fixtures"
+        for (name, encoding) in [
+            ("body_twice.html", "utf-8"), ("br_separated.html", "utf-8"), ("furniture.html", "utf-8"),
+            ("jsonld_graph.html", "utf-8"), ("nested_tables.html", "utf-8"), ("shift_jis.html", "shift_jis"),
+            ("euc_kr.html", "euc-kr"), ("windows1252_undeclared.html", "windows-1252"),
+        ] {
+            let bytes = try #require(StreamingHTMLBuilderTests.read(fixtures + "/" + name), "missing fixture \(name)")
+            expectSameAfterOmission(bytes, encoding: encoding, label: name)
+        }
+    }
+
+    /// Every *.html file in $HERALD_HTML_EQUIVALENCE_DIR (for example the unpacked benchmark pages).
+    @Test func directory() {
+        guard let dir = getenv("HERALD_HTML_EQUIVALENCE_DIR").map({ String(cString: $0) }), let handle = opendir(dir)
+        else {
+            print("skipping: HERALD_HTML_EQUIVALENCE_DIR not set")
+            return
+        }
+        defer { closedir(handle) }
+        var checked = 0
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            guard name.hasSuffix(".html"), let bytes = StreamingHTMLBuilderTests.read(dir + "/" + name) else {
+                continue
+            }
+            expectSameAfterOmission(bytes, encoding: "utf-8", label: name)
+            checked += 1
+        }
+        #expect(checked > 0)
+    }
+
+    private func expectSameAfterOmission(_ bytes: [UInt8], encoding: String, label: String) {
+        let full = Self.flatten(MarkupParser.parseHTML(bytes, encoding: encoding))
+        let short = Self.flatten(MarkupParser.parseHTML(bytes, encoding: encoding, omitting: .unreadByExtraction))
+        #expect(full.count == short.count, "\(label): \(full.count) vs \(short.count) items")
+        for (a, b) in zip(full, short) where a != b {
+            Issue.record("\(label): first difference \(a) vs \(b)")
+            return
+        }
+    }
+
+    /// The document as a list of items in document order, without what `.unreadByExtraction` leaves out;
+    /// adjacent texts are joined (a removed comment no longer separates them).
+    static func flatten(_ doc: MarkupDocument) -> [String] {
+        var items: [String] = []
+        var pendingText: String? = nil
+        func emitText() {
+            if let text = pendingText { items.append("text " + text) }
+            pendingText = nil
+        }
+        var i: Int32 = 1
+        while i < Int32(doc.nodeCount) {
+            let node = MarkupDocument.Node(i)
+            switch doc.kind(of: node) {
+            case .comment:
+                i += 1
+                continue
+            case .text:
+                let parent = doc.parent(of: node)!
+                let parentName = doc.name(of: parent)
+                let isJSONLD = doc.attribute("type", of: parent)?.lowercased().contains("ld+json") ?? false
+                if parentName == "style" || (parentName == "script" && !isJSONLD) {
+                    i += 1
+                    continue
+                }
+                pendingText = (pendingText ?? "") + doc.text(of: node)
+                i += 1
+                continue
+            default:
+                break
+            }
+            emitText()
+            let attributes = doc.attributes(of: node).filter { a in
+                !(a.name.hasPrefix("data-") && a.name.count > 5) && !(a.name.hasPrefix("on") && a.name.count > 2)
+                    && a.name != "srcset" && a.name != "sizes"
+            }
+            var depth = 0
+            var p = doc.parent(of: node)
+            while let q = p {
+                depth += 1
+                p = doc.parent(of: q)
+            }
+            items.append("\(depth) <\(doc.name(of: node)) \(attributes.map { "\($0.name)=\($0.value)" })>")
+            // Skip svg content.
+            i = doc.name(of: node) == "svg" ? doc.subtreeEnd(of: node) : i + 1
+        }
+        emitText()
+        return items
+    }
+}
