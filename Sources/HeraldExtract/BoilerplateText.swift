@@ -110,6 +110,19 @@ struct BytePatterns: Sendable {
         return false
     }
 
+    /// Whether one of the patterns occurs anywhere in `text`, in one pass over it: quicker than `occurs` when the
+    /// text is short (a class-name token) and the patterns many.
+    func occursInShortText(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return false }
+        for i in 0..<text.count {
+            for pattern in byFirstByte[Int(base[i])] where pattern.count <= text.count - i {
+                let same = pattern.withUnsafeBufferPointer { p in memcmp(base + i, p.baseAddress!, p.count) == 0 }
+                if same { return true }
+            }
+        }
+        return false
+    }
+
     /// Whether one of the patterns occurs anywhere in `text`.
     func occurs(in text: UnsafeBufferPointer<UInt8>) -> Bool {
         for pattern in all {

@@ -45,11 +45,12 @@ enum FurnitureClassifier {
             }
             // Long words glued into one token: "relatedarticles", "sharebuttons", "newslettersignup".
             if token.utf8.count > 7 {
-                for stem in strongFurnitureStems where token.containsUTF8(stem) { return .strongFurniture }
-                for stem in furnitureStems where token.containsUTF8(stem) {
-                    furniture = true
-                    break
+                var token = token
+                let (strong, plain) = token.withUTF8 {
+                    (strongFurnitureStemPatterns.occursInShortText($0), furnitureStemPatterns.occursInShortText($0))
                 }
+                if strong { return .strongFurniture }
+                if plain { furniture = true }
             }
         }
         if furniture { return .furniture }
@@ -169,6 +170,9 @@ enum FurnitureClassifier {
     private static let strongFurnitureStems: [String] = [
         "comment", "newsletter", "cookie", "outbrain", "taboola", "disqus",
     ]
+
+    private static let strongFurnitureStemPatterns = BytePatterns(strongFurnitureStems)
+    private static let furnitureStemPatterns = BytePatterns(furnitureStems)
 
     private static let furnitureStems: [String] = [
         "related", "sharing", "share", "social", "subscribe", "sidebar", "breadcrumb", "advert", "sponsor", "promo",

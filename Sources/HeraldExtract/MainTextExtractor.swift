@@ -84,11 +84,11 @@ struct MainTextExtractor {
                 dropped[i] = true
                 continue
             }
-            if tree.attribute("hidden", i) != nil {
+            if tree.attribute(.hidden, i) != nil {
                 dropped[i] = true
                 continue
             }
-            if let style = tree.attribute("style", i), MainTextExtractor.isHiddenStyle(style) {
+            if let style = tree.attribute(.style, i), MainTextExtractor.isHiddenStyle(style) {
                 dropped[i] = true
             }
         }
@@ -123,8 +123,27 @@ struct MainTextExtractor {
     }
 
     static func visibleLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
         var n = 0
-        for byte in bytes where byte > 0x20 && (byte & 0xC0) != 0x80 { n += 1 }
+        var i = 0
+        // Eight bytes at a time: an ASCII byte counts when it is above 0x20, a byte with the high bit set when it
+        // leads a sequence (0b11xxxxxx); continuation bytes (0b10xxxxxx) never count.
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let high: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= bytes.count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let highBits = w & high
+            let above20 = ((w & low7) &+ 0x5F5F_5F5F_5F5F_5F5F) & high & ~highBits
+            let leads = highBits & (w << 1)
+            n += (above20 | leads).nonzeroBitCount
+            i += 8
+        }
+        while i < bytes.count {
+            let byte = base[i]
+            if byte > 0x20 && (byte & 0xC0) != 0x80 { n += 1 }
+            i += 1
+        }
         return n
     }
 
@@ -142,7 +161,7 @@ struct MainTextExtractor {
             if tag == .html || tag == .body { continue }
             let share = Double(textLength[i]) / Double(total)
             let linkShare = textLength[i] == 0 ? 0 : Double(linkLength[i]) / Double(textLength[i])
-            if let itemprop = tree.attribute("itemprop", i)?.lowercasedFast(), itemprop.containsUTF8("articlebody") {
+            if let itemprop = tree.attribute(.itemprop, i)?.lowercasedFast(), itemprop.containsUTF8("articlebody") {
                 continue
             }
             switch tag {
@@ -160,9 +179,9 @@ struct MainTextExtractor {
             default:
                 break
             }
-            var classAndID = tree.attribute("class", i) ?? ""
-            if let id = tree.attribute("id", i) { classAndID += " " + id }
-            let role = tree.attribute("role", i)
+            var classAndID = tree.attribute(.class, i) ?? ""
+            if let id = tree.attribute(.id, i) { classAndID += " " + id }
+            let role = tree.attribute(.role, i)
             switch verdict(classAndID: classAndID, role: role, isParagraph: tag == .p) {
             case .strongFurniture:
                 if tag != .article && tag != .main || share < 0.5 { dropped[i] = true }
@@ -179,7 +198,7 @@ struct MainTextExtractor {
             case .content, .neutral:
                 break
             }
-            if !dropped[i], tree.attribute("aria-hidden", i) == "true", textLength[i] < 250 { dropped[i] = true }
+            if !dropped[i], tree.attribute(.ariaHidden, i) == "true", textLength[i] < 250 { dropped[i] = true }
         }
     }
 
@@ -407,7 +426,7 @@ struct MainTextExtractor {
     }
 
     func describe(_ node: Int) -> String {
-        "\(tree.tags[node])#\(node) class=\(tree.attribute("class", node) ?? "") id=\(tree.attribute("id", node) ?? "")"
+        "\(tree.tags[node])#\(node) class=\(tree.attribute(.class, node) ?? "") id=\(tree.attribute(.id, node) ?? "")"
     }
 
     private mutating func initialScore(_ node: Int) -> Double {
@@ -420,11 +439,11 @@ struct MainTextExtractor {
         default: value = 0
         }
         if tree.tags[node] == .article { value += 10 }
-        if let itemprop = tree.attribute("itemprop", node)?.lowercasedFast(), itemprop.containsUTF8("articlebody") {
+        if let itemprop = tree.attribute(.itemprop, node)?.lowercasedFast(), itemprop.containsUTF8("articlebody") {
             value += 50
         }
-        var classAndID = tree.attribute("class", node) ?? ""
-        if let id = tree.attribute("id", node) { classAndID += " " + id }
+        var classAndID = tree.attribute(.class, node) ?? ""
+        if let id = tree.attribute(.id, node) { classAndID += " " + id }
         switch verdict(classAndID: classAndID, role: nil, isParagraph: false) {
         case .content: value += 25
         case .furniture, .strongFurniture: value -= 25

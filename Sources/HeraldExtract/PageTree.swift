@@ -54,12 +54,38 @@ struct PageTree {
         self.isElement = isElement
         self.isText = isText
         self.ends = ends
+        attributeIDs = Attribute.allCases.map { document.attributeNameID($0.name) ?? -1 }
     }
 
     var count: Int { nodes.count }
 
+    /// Attributes the extractor reads on many elements, looked up by number instead of by name.
+    enum Attribute: Int, CaseIterable {
+        case `class`, id, style, hidden, itemprop, role, ariaHidden
+
+        var name: String {
+            switch self {
+            case .class: "class"
+            case .id: "id"
+            case .style: "style"
+            case .hidden: "hidden"
+            case .itemprop: "itemprop"
+            case .role: "role"
+            case .ariaHidden: "aria-hidden"
+            }
+        }
+    }
+
+    /// Per `Attribute`: the document's number for the name, -1 when no element has it.
+    let attributeIDs: [Int32]
+
     func attribute(_ name: String, _ i: Int) -> String? {
         document.attribute(name, of: nodes[i])
+    }
+
+    func attribute(_ attribute: Attribute, _ i: Int) -> String? {
+        let id = attributeIDs[attribute.rawValue]
+        return id < 0 ? nil : document.attribute(nameID: id, of: nodes[i])
     }
 
     func text(_ i: Int) -> String { document.text(of: nodes[i]) }

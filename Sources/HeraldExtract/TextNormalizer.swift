@@ -30,9 +30,16 @@ public enum TextNormalizer {
     /// U+2000 and U+2001 (which NFC maps to U+2002/U+2003) are let through: they are white space, which
     /// `collapse` turns into one space either way.
     static func isStableUnderNFC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
         var i = 0
         let count = bytes.count
         while i < count {
+            // ASCII eight bytes at a time.
+            while i + 8 <= count && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+            }
+            if i >= count { break }
             let lead = bytes[i]
             if lead < 0x80 {
                 i += 1
@@ -80,7 +87,27 @@ public enum TextNormalizer {
             var n = 0
             var i = 0
             var pendingSpace = false
+            let raw = UnsafeRawPointer(bytes.baseAddress!)
             while i < count {
+                // Plain ASCII (above 0x20, below 0x80) eight bytes at a time, up to the first byte that is not.
+                while i + 8 <= count {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let high = w & 0x8080_8080_8080_8080
+                    let atMost20 = ~((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x5F5F_5F5F_5F5F_5F5F) & 0x8080_8080_8080_8080
+                    let special = high | atMost20
+                    let plain = special == 0 ? 8 : special.trailingZeroBitCount / 8
+                    if plain == 0 { break }
+                    if pendingSpace {
+                        out[n] = 0x20
+                        n += 1
+                        pendingSpace = false
+                    }
+                    UnsafeMutableRawPointer(out.baseAddress! + n).copyMemory(from: raw + i, byteCount: plain)
+                    n += plain
+                    i += plain
+                    if plain < 8 { break }
+                }
+                if i >= count { break }
                 let b = bytes[i]
                 var spaceLength = 0
                 if b < 0x80 {

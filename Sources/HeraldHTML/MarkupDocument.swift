@@ -27,27 +27,33 @@ public struct MarkupDocument: Sendable {
         public let value: String
     }
 
-    var kinds: [Kind] = []
-    var nameIDs: [Int32] = []
+    /// One record per node, in document order (one array, so adding a node is one append).
+    var records: [NodeRecord] = []
     var names: [String] = []
-    var namespaceIDs: [Int32] = []
     var namespaces: [(prefix: String?, uri: String)] = []
-    var parents: [Int32] = []
-    var firstChildren: [Int32] = []
-    var nextSiblings: [Int32] = []
-    var textIDs: [Int32] = []
     /// Text and comment contents: UTF-8 bytes of every text back to back, and each text's range in them.
     var textBytes: [UInt8] = []
     var textStarts: [Int32] = []
     var textCounts: [Int32] = []
-    var attributeStarts: [Int32] = []
-    var attributeCounts: [Int32] = []
     /// Attributes of every element back to back; names are interned, values are UTF-8 bytes in `attributeBytes`.
     /// Strings are made only for the values a caller asks for.
     var attributeStore: [StoredAttribute] = []
     var attributeNames: [String] = []
     var attributeNameIndex: [String: Int32] = [:]
     var attributeBytes: [UInt8] = []
+
+    struct NodeRecord {
+        var kind: Kind
+        var nameID: Int32
+        /// Index into `namespaces`, -1 for none.
+        var namespaceID: Int32
+        var parent: Int32
+        var firstChild: Int32 = -1
+        var nextSibling: Int32 = -1
+        var textID: Int32
+        var attributeStart: Int32
+        var attributeCount: Int32 = 0
+    }
 
     struct StoredAttribute {
         var nameID: Int32
@@ -72,17 +78,17 @@ public struct MarkupDocument: Sendable {
     }
 
     /// Number of nodes, the document node included.
-    public var nodeCount: Int { kinds.count }
+    public var nodeCount: Int { records.count }
 
     /// Parser errors (at most 20); empty when the input was well-formed.
     public var errors: [String] { parseErrors }
 
     /// The kind of `node`.
-    public func kind(of node: Node) -> Kind { kinds[Int(node.index)] }
+    public func kind(of node: Node) -> Kind { records[Int(node.index)].kind }
 
     /// Local name of an element (lowercase in HTML); "" for other nodes.
     public func name(of node: Node) -> String {
-        let id = nameIDs[Int(node.index)]
+        let id = records[Int(node.index)].nameID
         return id < 0 ? "" : names[Int(id)]
     }
 
@@ -91,24 +97,24 @@ public struct MarkupDocument: Sendable {
     public var elementNames: [String] { names }
 
     /// Position of the element's name in `elementNames`; -1 for nodes that are not elements.
-    public func nameIndex(of node: Node) -> Int { Int(nameIDs[Int(node.index)]) }
+    public func nameIndex(of node: Node) -> Int { Int(records[Int(node.index)].nameID) }
 
     /// Namespace prefix of an element (XML only).
     public func prefix(of node: Node) -> String? {
-        let id = namespaceIDs[Int(node.index)]
+        let id = records[Int(node.index)].namespaceID
         return id < 0 ? nil : namespaces[Int(id)].prefix
     }
 
     /// Namespace URI of an element (XML only).
     public func namespace(of node: Node) -> String? {
-        let id = namespaceIDs[Int(node.index)]
+        let id = records[Int(node.index)].namespaceID
         return id < 0 ? nil : namespaces[Int(id)].uri
     }
 
     /// The attributes of an element, in document order; empty for other nodes.
     public func attributes(of node: Node) -> [Attribute] {
-        let start = Int(attributeStarts[Int(node.index)])
-        let count = Int(attributeCounts[Int(node.index)])
+        let start = Int(records[Int(node.index)].attributeStart)
+        let count = Int(records[Int(node.index)].attributeCount)
         return attributeStore[start..<(start + count)].map { stored in
             let namespace = stored.namespaceID < 0 ? nil : namespaces[Int(stored.namespaceID)]
             return Attribute(
@@ -119,11 +125,28 @@ public struct MarkupDocument: Sendable {
 
     /// The value of the first attribute with this local name (case-insensitive in HTML).
     public func attribute(_ name: String, of node: Node) -> String? {
-        let count = Int(attributeCounts[Int(node.index)])
+        let count = Int(records[Int(node.index)].attributeCount)
         guard count > 0 else { return nil }
-        let start = Int(attributeStarts[Int(node.index)])
+        let start = Int(records[Int(node.index)].attributeStart)
         let wanted = isHTML ? asciiLowercased(name) : name
         for k in start..<(start + count) where attributeNames[Int(attributeStore[k].nameID)] == wanted {
+            return value(of: attributeStore[k])
+        }
+        return nil
+    }
+
+    /// A number standing for an attribute name in this document (lowercase in HTML), for `attribute(nameID:of:)`;
+    /// nil when no element has the attribute.
+    public func attributeNameID(_ name: String) -> Int32? {
+        attributeNameIndex[isHTML ? asciiLowercased(name) : name]
+    }
+
+    /// `attribute(_:of:)` by a number from `attributeNameID`: no string comparisons.
+    public func attribute(nameID: Int32, of node: Node) -> String? {
+        let count = Int(records[Int(node.index)].attributeCount)
+        guard count > 0 else { return nil }
+        let start = Int(records[Int(node.index)].attributeStart)
+        for k in start..<(start + count) where attributeStore[k].nameID == nameID {
             return value(of: attributeStore[k])
         }
         return nil
@@ -132,8 +155,8 @@ public struct MarkupDocument: Sendable {
     /// The value of the attribute with this namespace URI and local name.
     public func attribute(_ name: String, namespace: String, of node: Node) -> String? {
         guard let id = attributeNameIndex[name] else { return nil }
-        let start = Int(attributeStarts[Int(node.index)])
-        for stored in attributeStore[start..<(start + Int(attributeCounts[Int(node.index)]))]
+        let start = Int(records[Int(node.index)].attributeStart)
+        for stored in attributeStore[start..<(start + Int(records[Int(node.index)].attributeCount))]
         where stored.nameID == id && stored.namespaceID >= 0 && namespaces[Int(stored.namespaceID)].uri == namespace {
             return value(of: stored)
         }
@@ -165,41 +188,41 @@ public struct MarkupDocument: Sendable {
                 nameID: nameID, namespaceID: namespaceID, valueStart: Int32(attributeBytes.count),
                 valueCount: Int32(value.count)))
         attributeBytes.append(contentsOf: value)
-        attributeCounts[attributeCounts.count - 1] += 1
+        records[records.count - 1].attributeCount += 1
     }
 
     /// Content of a text or comment node; "" for elements and the document.
     public func text(of node: Node) -> String {
-        let id = textIDs[Int(node.index)]
+        let id = records[Int(node.index)].textID
         if id < 0 { return "" }
         return withTextBytes(Int(id)) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The parent of `node`, nil for the document node.
     public func parent(of node: Node) -> Node? {
-        let p = parents[Int(node.index)]
+        let p = records[Int(node.index)].parent
         return p < 0 ? nil : Node(p)
     }
 
     /// The first child of `node`.
     public func firstChild(of node: Node) -> Node? {
-        let c = firstChildren[Int(node.index)]
+        let c = records[Int(node.index)].firstChild
         return c < 0 ? nil : Node(c)
     }
 
     /// The next sibling of `node`.
     public func nextSibling(of node: Node) -> Node? {
-        let s = nextSiblings[Int(node.index)]
+        let s = records[Int(node.index)].nextSibling
         return s < 0 ? nil : Node(s)
     }
 
     /// All children of `node` in order.
     public func children(of node: Node) -> [Node] {
         var result: [Node] = []
-        var c = firstChildren[Int(node.index)]
+        var c = records[Int(node.index)].firstChild
         while c >= 0 {
             result.append(Node(c))
-            c = nextSiblings[Int(c)]
+            c = records[Int(c)].nextSibling
         }
         return result
     }
@@ -207,10 +230,10 @@ public struct MarkupDocument: Sendable {
     /// Element children of `node` in order.
     public func elementChildren(of node: Node) -> [Node] {
         var result: [Node] = []
-        var c = firstChildren[Int(node.index)]
+        var c = records[Int(node.index)].firstChild
         while c >= 0 {
-            if kinds[Int(c)] == .element { result.append(Node(c)) }
-            c = nextSiblings[Int(c)]
+            if records[Int(c)].kind == .element { result.append(Node(c)) }
+            c = records[Int(c)].nextSibling
         }
         return result
     }
@@ -219,11 +242,11 @@ public struct MarkupDocument: Sendable {
     public func subtreeEnd(of node: Node) -> Int32 {
         var n = node.index
         while n >= 0 {
-            let s = nextSiblings[Int(n)]
+            let s = records[Int(n)].nextSibling
             if s >= 0 { return s }
-            n = parents[Int(n)]
+            n = records[Int(n)].parent
         }
-        return Int32(kinds.count)
+        return Int32(records.count)
     }
 
     /// All descendants of `node` in document order, `node` excluded.
@@ -247,7 +270,7 @@ public struct MarkupDocument: Sendable {
         var result: [Node] = []
         var i = node.index + 1
         while i < end {
-            if nameIDs[Int(i)] == Int32(id) { result.append(Node(i)) }
+            if records[Int(i)].nameID == Int32(id) { result.append(Node(i)) }
             i += 1
         }
         return result
@@ -257,7 +280,7 @@ public struct MarkupDocument: Sendable {
     /// Calls `body` with the UTF-8 bytes of a text or comment node (empty for other nodes), without making a
     /// `String`.
     public func withUTF8Text<R>(of node: Node, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let id = textIDs[Int(node.index)]
+        let id = records[Int(node.index)].textID
         if id < 0 { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
         return try withTextBytes(Int(id), body)
     }
@@ -294,12 +317,12 @@ public struct MarkupDocument: Sendable {
     }
 
     public func textContent(of node: Node) -> String {
-        if kinds[Int(node.index)] == .text { return text(of: node) }
+        if records[Int(node.index)].kind == .text { return text(of: node) }
         let end = subtreeEnd(of: node)
         var bytes: [UInt8] = []
         var i = node.index + 1
         while i < end {
-            if kinds[Int(i)] == .text { withTextBytes(Int(textIDs[Int(i)])) { bytes.append(contentsOf: $0) } }
+            if records[Int(i)].kind == .text { withTextBytes(Int(records[Int(i)].textID)) { bytes.append(contentsOf: $0) } }
             i += 1
         }
         return String(decoding: bytes, as: UTF8.self)

@@ -133,16 +133,11 @@ extension MarkupDocument {
 
     @discardableResult
     mutating func append(kind: Kind, parent: Int32, nameID: Int32, namespaceID: Int32, textID: Int32) -> Int32 {
-        let index = Int32(kinds.count)
-        kinds.append(kind)
-        nameIDs.append(nameID)
-        namespaceIDs.append(namespaceID)
-        parents.append(parent)
-        firstChildren.append(-1)
-        nextSiblings.append(-1)
-        textIDs.append(textID)
-        attributeStarts.append(Int32(attributeStore.count))
-        attributeCounts.append(0)
+        let index = Int32(records.count)
+        records.append(
+            NodeRecord(
+                kind: kind, nameID: nameID, namespaceID: namespaceID, parent: parent, textID: textID,
+                attributeStart: Int32(attributeStore.count)))
         return index
     }
 }
@@ -176,9 +171,9 @@ private struct DocumentBuilder {
         while lastChild.count <= Int(index) { lastChild.append(-1) }
         let previous = lastChild[Int(parent)]
         if previous < 0 {
-            result.firstChildren[Int(parent)] = index
+            result.records[Int(parent)].firstChild = index
         } else {
-            result.nextSiblings[Int(previous)] = index
+            result.records[Int(previous)].nextSibling = index
         }
         lastChild[Int(parent)] = index
     }
@@ -189,9 +184,9 @@ private struct DocumentBuilder {
         // Adjacent text nodes are merged so callers see one run of text.
         if kind == .text, parent >= 0, Int(parent) < lastChild.count {
             let previous = lastChild[Int(parent)]
-            if previous >= 0 && result.kinds[Int(previous)] == .text {
+            if previous >= 0 && result.records[Int(previous)].kind == .text {
                 var text = text
-                text.withUTF8 { result.extendText(result.textIDs[Int(previous)], with: $0) }
+                text.withUTF8 { result.extendText(result.records[Int(previous)].textID, with: $0) }
                 return previous
             }
         }

@@ -122,7 +122,7 @@ struct StreamingHTMLBuilder {
         if halted { return }
         let parent = open[open.count - 1]
         if pendingNode >= 0 && lastChild[Int(parent)] == pendingNode {
-            document.extendText(document.textIDs[Int(pendingNode)], with: chars)
+            document.extendText(document.records[Int(pendingNode)].textID, with: chars)
             return
         }
         if parent == 0 { return }  // libxml2's tree builder drops text outside any element
@@ -146,9 +146,9 @@ struct StreamingHTMLBuilder {
         lastChild.append(-1)
         let previous = lastChild[Int(parent)]
         if previous < 0 {
-            document.firstChildren[Int(parent)] = index
+            document.records[Int(parent)].firstChild = index
         } else {
-            document.nextSiblings[Int(previous)] = index
+            document.records[Int(previous)].nextSibling = index
         }
         lastChild[Int(parent)] = index
         return index

@@ -143,12 +143,11 @@ enum UnreadContent {
             var end: Int
             var selfClosed: Bool
             var typeValue: Range<Int>?
-            /// Attributes (with their values) that no caller reads, in order.
-            var unreadAttributes: [Range<Int>] = []
         }
 
-        /// Reads the start tag at `at` ("<" + letter); nil when the page ends inside it or a quote never closes.
-        func readStartTag(at: Int, collectUnread: Bool) -> StartTag? {
+        /// Reads the start tag at `at` ("<" + letter), cutting unread attributes when `cutUnread`; nil when the page
+        /// ends inside it or a quote never closes.
+        mutating func readStartTag(at: Int, cutUnread: Bool) -> StartTag? {
             var j = at + 1
             while j < count && isNameByte(base[j]) { j += 1 }
             var tag = StartTag(nameStart: at + 1, nameEnd: j, end: j, selfClosed: false)
@@ -193,9 +192,7 @@ enum UnreadContent {
                     if isScript && attrEnd - attrStart == 4 && matchesIgnoringCase("type", at: attrStart) {
                         tag.typeValue = valueRange
                     }
-                    if collectUnread && isUnreadAttribute(attrStart, attrEnd) {
-                        tag.unreadAttributes.append(attrStart..<j)
-                    }
+                    if cutUnread && isUnreadAttribute(attrStart, attrEnd) { cut(attrStart, j) }
                 } else {
                     while j < count && !isBlank(base[j]) && base[j] != 0x3E
                         && !(base[j] == 0x2F && j + 1 < count && base[j + 1] == 0x3E)
@@ -209,6 +206,8 @@ enum UnreadContent {
         /// data-*, on* (event handlers), srcset and sizes.
         func isUnreadAttribute(_ start: Int, _ end: Int) -> Bool {
             let length = end - start
+            let first = base[start] | 0x20
+            guard first == 0x64 || first == 0x6F || first == 0x73 else { return false }  // d, o, s
             if length > 5 && matchesIgnoringCase("data-", at: start) { return true }
             if length > 2 && matchesIgnoringCase("on", at: start) { return true }
             if length == 6 && matchesIgnoringCase("srcset", at: start) { return true }
@@ -218,10 +217,14 @@ enum UnreadContent {
         /// At "<" + letter: reads the tag, cuts unread attributes, and after a script or style start tag its body,
         /// after an svg start tag its content, when asked to. False when the rest must be left alone.
         mutating func startTag() -> Bool {
-            guard let tag = readStartTag(at: i, collectUnread: omissions.contains(.unreadAttributes)) else {
+            let kept = self.kept
+            let cuts = out.count
+            guard let tag = readStartTag(at: i, cutUnread: omissions.contains(.unreadAttributes)) else {
+                // Attribute cuts made in a tag that never ends are taken back: the rest is left as it is.
+                self.kept = kept
+                out.removeSubrange(cuts...)
                 return false
             }
-            for range in tag.unreadAttributes { cut(range.lowerBound, range.upperBound) }
             i = tag.end
             if tag.selfClosed { return true }
             let nameLength = tag.nameEnd - tag.nameStart
@@ -249,9 +252,9 @@ enum UnreadContent {
         /// Where a script or style body starting at `from` ends: at "</script" or "</style" in any case. An end
         /// tag that only starts with the name ("</scripts>") is one libxml2 would read differently: nil.
         func rawTextEnd(_ kind: RawKind, from: Int) -> Int? {
-            let closer: String = kind == .script ? "</script" : "</style"
+            let closer: StaticString = kind == .script ? "</script" : "</style"
             guard let end = findIgnoringCase(closer, from: from) else { return nil }
-            let after = end + closer.utf8.count
+            let after = end + closer.utf8CodeUnitCount
             guard after < count, !isNameByte(base[after]) else { return nil }
             return end
         }
@@ -259,7 +262,7 @@ enum UnreadContent {
         /// The "<" of the end tag closing an svg element whose content starts at `from`, when the content is plain
         /// SVG that libxml2 nests the way it is written; nil when unsure (HTML inside, stray end tags, comments
         /// that do not end, ...), and the content is then left in.
-        func svgClose(from: Int) -> Int? {
+        mutating func svgClose(from: Int) -> Int? {
             var open: [String] = ["svg"]
             var j = from
             while let lt = find(0x3C, from: j) {
@@ -281,7 +284,7 @@ enum UnreadContent {
                     if open.isEmpty { return lt }
                     j = gt + 1
                 } else if isLetter(next) {
-                    guard let tag = readStartTag(at: lt, collectUnread: false) else { return nil }
+                    guard let tag = readStartTag(at: lt, cutUnread: false) else { return nil }
                     let name = lowercasedName(tag.nameStart, tag.nameEnd)
                     guard Self.svgElements.contains(name) || name.hasPrefix("fe") else { return nil }
                     j = tag.end
@@ -326,9 +329,8 @@ enum UnreadContent {
         }
 
         func isJSONLD(_ range: Range<Int>) -> Bool {
-            let needle = Array("ld+json".utf8)
-            guard range.count >= needle.count else { return false }
-            for s in range.lowerBound...(range.upperBound - needle.count) where matchesIgnoringCase("ld+json", at: s) {
+            guard range.count >= 7 else { return false }
+            for k in range.lowerBound...(range.upperBound - 7) where matchesIgnoringCase("ld+json", at: k) {
                 return true
             }
             return false
@@ -355,7 +357,7 @@ enum UnreadContent {
         }
 
         /// Position of `needle` (lowercase ASCII, starting "</") matched without regard to case.
-        func findIgnoringCase(_ needle: String, from: Int) -> Int? {
+        func findIgnoringCase(_ needle: StaticString, from: Int) -> Int? {
             var at = from
             while let lt = find(0x3C, from: at) {
                 if matchesIgnoringCase(needle, at: lt) { return lt }
@@ -365,24 +367,24 @@ enum UnreadContent {
         }
 
         /// Whether the bytes at `at` are `word` (lowercase ASCII) in any case.
-        func matchesIgnoringCase(_ word: String, at: Int) -> Bool {
-            var k = at
-            for b in word.utf8 {
-                guard k < count else { return false }
-                let c = base[k]
-                let lower = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
-                if lower != b { return false }
-                k += 1
+        func matchesIgnoringCase(_ word: StaticString, at: Int) -> Bool {
+            let length = word.utf8CodeUnitCount
+            guard count - at >= length else { return false }
+            let w = word.utf8Start
+            for k in 0..<length {
+                let c = base[at + k]
+                if (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) != w[k] { return false }
             }
             return true
         }
 
-        func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
-        func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        @inline(__always) func isLetter(_ c: UInt8) -> Bool { (c | 0x20) &- 0x61 < 26 }
+        @inline(__always) func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
         /// First byte of an attribute name to libxml2: a letter, "_", ":" or ".".
-        func isNameStart(_ c: UInt8) -> Bool { isLetter(c) || c == 0x5F || c == 0x3A || c == 0x2E }
-        func isNameByte(_ c: UInt8) -> Bool {
-            isNameStart(c) || (c >= 0x30 && c <= 0x39) || c == 0x2D
+        @inline(__always) func isNameStart(_ c: UInt8) -> Bool { isLetter(c) || c == 0x5F || c == 0x3A || c == 0x2E }
+        /// A letter, digit, "_", ":", "." or "-".
+        @inline(__always) func isNameByte(_ c: UInt8) -> Bool {
+            isLetter(c) || c &- 0x30 < 10 || c == 0x5F || c == 0x3A || c == 0x2E || c == 0x2D
         }
     }
 }
