@@ -3,7 +3,7 @@ extension MetadataExtractor {
     private static let publishedAlternativeKeys = [
         "article:published_time", "og:published_time", "article:published", "datepublished", "pubdate",
         "publishdate", "publish-date", "parsely-pub-date", "sailthru.date", "dc.date", "dcterms.issued", "date",
-        "og:pubdate",
+        "og:pubdate", "article_date_original", "original-publish-date", "displaydate",
     ]
 
     /// When `date` is a UTC instant ("Z" or "+00:00") and the page also writes that instant (within two minutes)
@@ -16,18 +16,89 @@ extension MetadataExtractor {
         var candidates: [String] = []
         if let value = jsonLD?.published { candidates.append(value) }
         for key in MetadataExtractor.publishedAlternativeKeys { candidates += meta[key] ?? [] }
+        let structured = candidates.count
         for i in 1..<tree.count where tree.tags[i] == .time {
             if let value = tree.attribute("datetime", i) { candidates.append(value) }
         }
-        for candidate in candidates {
-            guard let parts = DateNormalizer.parse(candidate), let offset = parts.offsetMinutes, offset != 0,
-                let other = MetadataExtractor.epochSeconds(parts), abs(other - instant) <= 120
+        var naive: [DateNormalizer.Parts] = []
+        for (k, candidate) in candidates.enumerated() {
+            guard let parts = DateNormalizer.parse(candidate), parts.hour != nil else { continue }
+            guard let offset = parts.offsetMinutes else {
+                // Zoneless machine values count from JSON-LD and published-date meta tags only: a <time> without
+                // a zone may be any story's.
+                if k < structured { naive.append(parts) }
+                continue
+            }
+            guard offset != 0, let other = MetadataExtractor.epochSeconds(parts), abs(other - instant) <= 120
             else { continue }
             // The chosen instant, to the second, written at the page's offset.
             return MetadataExtractor.parts(epochSeconds: instant, offsetMinutes: offset).rfc3339
         }
+        // A local wall-clock time the page writes for the same moment without naming its zone (a meta tag's
+        // "2019-11-18 20:58:46", a visible "Nov. 19, 2019 5:53 PM"): its distance from the instant is the offset.
+        for parts in naive + visibleLocalTimes(near: instant) {
+            if let offset = MetadataExtractor.plausibleOffset(local: parts, instant: instant) {
+                return MetadataExtractor.parts(epochSeconds: instant, offsetMinutes: offset).rfc3339
+            }
+        }
         return nil
     }
+
+    /// The offset, in minutes, at which the instant reads as the wall-clock time `local` (whose own offset, if
+    /// any, is ignored): a whole or half hour in [-12 h, +14 h], non-zero, the two agreeing within 90 seconds (a
+    /// visible time has no seconds). Nil when they do not agree so.
+    static func plausibleOffset(local: DateNormalizer.Parts, instant: Int) -> Int? {
+        var wall = local
+        wall.offsetMinutes = 0
+        guard let seconds = epochSeconds(wall) else { return nil }
+        let delta = seconds - instant
+        let halfHours = (delta + (delta >= 0 ? 900 : -900)) / 1800
+        let offset = halfHours * 30
+        guard offset != 0, offset >= -720, offset <= 840, abs(delta - offset * 60) <= 90 else { return nil }
+        return offset
+    }
+
+    /// Date-and-time texts the reader sees for the publication: the text of `<time>` elements whose machine value
+    /// is the instant, then short texts of date elements ("ArticlePage-datePublished", "dateline"); texts about
+    /// an update, relative times and blocks of links to other stories are left out. Only texts that give a
+    /// full date with a time of day count.
+    private func visibleLocalTimes(near instant: Int) -> [DateNormalizer.Parts] {
+        var tied: [DateNormalizer.Parts] = []
+        var others: [DateNormalizer.Parts] = []
+        for i in 1..<tree.count where tree.isElement[i] && tied.count < 4 {
+            let isTime = tree.tags[i] == .time
+            if isTime {
+                // A <time> whose machine value is another moment is about something else.
+                if let value = tree.attribute("datetime", i), let parts = DateNormalizer.parse(value),
+                    let other = MetadataExtractor.epochSeconds(parts), abs(other - instant) > 120
+                {
+                    continue
+                }
+            } else {
+                guard others.isEmpty, let cls = tree.attribute("class", i) ?? tree.attribute("id", i),
+                    MetadataExtractor.mentionsAny(cls, ["date", "time", "publish", "posted"])
+                else { continue }
+                let tokens = FurnitureClassifier.tokenize(cls)
+                guard tokens.contains(where: { MetadataExtractor.visibleDateTokens.contains($0) }),
+                    !tokens.contains(where: { $0.hasPrefix("updat") || $0.hasPrefix("modif") })
+                else { continue }
+            }
+            if Int(tree.ends[i]) - i > 16 { continue }
+            let text = tree.collapsedText(i)
+            if text.isEmpty || text.count > 120 { continue }
+            let lower = text.lowercasedFast()
+            if lower.containsUTF8("updat") || lower.containsUTF8("modif") || lower.containsUTF8(" ago") { continue }
+            guard isInsideRelatedLinks(i) == false, let parts = DateNormalizer.findDate(in: text), parts.hour != nil
+            else { continue }
+            if isTime { tied.append(parts) } else { others.append(parts) }
+        }
+        // Of the untied date elements only the first with a time is the story's dateline.
+        return tied + others
+    }
+
+    private static let visibleDateTokens: Set<String> = [
+        "date", "dateline", "time", "timestamp", "published", "publish", "pubdate", "posted",
+    ]
 
     /// The local date and time of an instant at `offsetMinutes` from UTC.
     static func parts(epochSeconds: Int, offsetMinutes: Int) -> DateNormalizer.Parts {
