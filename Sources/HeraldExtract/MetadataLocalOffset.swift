@@ -36,9 +36,15 @@ extension MetadataExtractor {
         }
         // A local wall-clock time the page writes for the same moment without naming its zone (a meta tag's
         // "2019-11-18 20:58:46", a visible "Nov. 19, 2019 5:53 PM"): its distance from the instant is the offset.
-        for parts in naive + visibleLocalTimes(near: instant) {
-            if let offset = MetadataExtractor.plausibleOffset(local: parts, instant: instant) {
-                return MetadataExtractor.parts(epochSeconds: instant, offsetMinutes: offset).rfc3339
+        // Cheapest first: the meta values, then <time> texts, then one scan for a visible dateline.
+        let sources: [() -> [DateNormalizer.Parts]] = [
+            { naive }, { self.timeElementTexts(near: instant) }, { self.firstDatelineTime().map { [$0] } ?? [] },
+        ]
+        for source in sources {
+            for parts in source() {
+                if let offset = MetadataExtractor.plausibleOffset(local: parts, instant: instant) {
+                    return MetadataExtractor.parts(epochSeconds: instant, offsetMinutes: offset).rfc3339
+                }
             }
         }
         return nil
@@ -58,44 +64,58 @@ extension MetadataExtractor {
         return offset
     }
 
-    /// Date-and-time texts the reader sees for the publication: the text of `<time>` elements whose machine value
-    /// is the instant, then short texts of date elements ("ArticlePage-datePublished", "dateline"); texts about
-    /// an update, relative times and blocks of links to other stories are left out. Only texts that give a
-    /// full date with a time of day count.
-    private func visibleLocalTimes(near instant: Int) -> [DateNormalizer.Parts] {
-        var tied: [DateNormalizer.Parts] = []
-        var others: [DateNormalizer.Parts] = []
-        for i in 1..<tree.count where tree.isElement[i] && tied.count < 4 {
-            let isTime = tree.tags[i] == .time
-            if isTime {
-                // A <time> whose machine value is another moment is about something else.
-                if let value = tree.attribute("datetime", i), let parts = DateNormalizer.parse(value),
-                    let other = MetadataExtractor.epochSeconds(parts), abs(other - instant) > 120
-                {
-                    continue
-                }
-            } else {
-                guard others.isEmpty, let cls = tree.attribute("class", i) ?? tree.attribute("id", i),
-                    MetadataExtractor.mentionsAny(cls, ["date", "time", "publish", "posted"])
-                else { continue }
-                let tokens = FurnitureClassifier.tokenize(cls)
-                guard tokens.contains(where: { MetadataExtractor.visibleDateTokens.contains($0) }),
-                    !tokens.contains(where: { $0.hasPrefix("updat") || $0.hasPrefix("modif") })
-                else { continue }
+    /// Date-and-time texts the reader sees for the publication, first those of `<time>` elements whose machine
+    /// value is the instant. Texts about an update, relative times and blocks of links to other stories are left
+    /// out; only texts that give a full date with a time of day count.
+    private func timeElementTexts(near instant: Int) -> [DateNormalizer.Parts] {
+        var out: [DateNormalizer.Parts] = []
+        for i in 1..<tree.count where tree.tags[i] == .time && out.count < 4 {
+            // A <time> whose machine value is another moment is about something else.
+            if let value = tree.attribute("datetime", i), let parts = DateNormalizer.parse(value),
+                let other = MetadataExtractor.epochSeconds(parts), abs(other - instant) > 120
+            {
+                continue
             }
-            if Int(tree.ends[i]) - i > 16 { continue }
-            let text = tree.collapsedText(i)
-            if text.isEmpty || text.count > 120 { continue }
-            let lower = text.lowercasedFast()
-            if lower.containsUTF8("updat") || lower.containsUTF8("modif") || lower.containsUTF8(" ago") { continue }
-            guard isInsideRelatedLinks(i) == false, let parts = DateNormalizer.findDate(in: text), parts.hour != nil
-            else { continue }
-            if isTime { tied.append(parts) } else { others.append(parts) }
+            if let parts = visibleDateTime(i) { out.append(parts) }
         }
-        // Of the untied date elements only the first with a time is the story's dateline.
-        return tied + others
+        return out
     }
 
+    /// Of the date elements other than `<time>`, the first whose text gives a date, when it also gives a time: the
+    /// story's dateline.
+    private func firstDatelineTime() -> DateNormalizer.Parts? {
+        for i in 1..<tree.count where tree.isElement[i] && tree.tags[i] != .time && Int(tree.ends[i]) - i <= 16 {
+            guard let cls = tree.attribute("class", i) ?? tree.attribute("id", i),
+                MetadataExtractor.mentionsAny(cls, MetadataExtractor.visibleDateStems)
+            else { continue }
+            let tokens = FurnitureClassifier.tokenize(cls)
+            guard tokens.contains(where: { MetadataExtractor.visibleDateTokens.contains($0) }),
+                !tokens.contains(where: { $0.hasPrefix("updat") || $0.hasPrefix("modif") })
+            else { continue }
+            // The first dateline that gives a date decides: without a time of day it gives no offset.
+            if let parts = visibleDate(i) { return parts.hour == nil ? nil : parts }
+        }
+        return nil
+    }
+
+    /// The date and time written in element `i`, when it is a short line that is not about an update.
+    private func visibleDateTime(_ i: Int) -> DateNormalizer.Parts? {
+        guard let parts = visibleDate(i), parts.hour != nil else { return nil }
+        return parts
+    }
+
+    /// The date (and time, if written) of the short line in element `i`, unless it is about an update.
+    private func visibleDate(_ i: Int) -> DateNormalizer.Parts? {
+        guard Int(tree.ends[i]) - i <= 16 else { return nil }
+        let text = tree.collapsedText(i)
+        if text.isEmpty || text.count > 120 { return nil }
+        let lower = text.lowercasedFast()
+        if lower.containsUTF8("updat") || lower.containsUTF8("modif") || lower.containsUTF8(" ago") { return nil }
+        guard !isInsideRelatedLinks(i) else { return nil }
+        return DateNormalizer.findDate(in: text)
+    }
+
+    private static let visibleDateStems = ["date", "time", "publish", "posted"]
     private static let visibleDateTokens: Set<String> = [
         "date", "dateline", "time", "timestamp", "published", "publish", "pubdate", "posted",
     ]

@@ -54,6 +54,9 @@ import Testing
         ] {
             #expect(extract(head: jsonLD, top: top).published == "2021-03-02T04:40:12Z")
         }
+        // The first dateline decides: one without a time of day gives no offset, whatever follows.
+        let dayOnly = "<p class=\"dateline\">March 2, 2021</p><p class=\"timestamp\">March 2, 2021 10:10 AM</p>"
+        #expect(extract(head: jsonLD, top: dayOnly).published == "2021-03-02T04:40:12Z")
         // A zoneless meta value that is the UTC time itself says nothing about the offset.
         let same = jsonLD + "<meta property=\"article:published_time\" content=\"2021-03-02T04:40:12.418\">"
         #expect(extract(head: same).published == "2021-03-02T04:40:12Z")
