@@ -147,20 +147,44 @@ struct MetadataExtractor {
             }
         }
         let exclude = [siteName, jsonLD?.publisher].compactMap { $0 }
-        let cleaned = MetadataExtractor.splitAuthors(raw, exclude: exclude)
+        let accounts = siteAccountNames()
+        let cleaned = MetadataExtractor.splitAuthors(raw, exclude: exclude).filter {
+            !accounts.contains($0.lowercased())
+        }
         if !cleaned.isEmpty { return cleaned }
         // A wire agency as the only credit is what the page says: reported alone, never beside people.
         if let agency = MetadataWireAgency.find(in: raw) { return [agency] }
         // The first byline element that names a person or an agency; a bare "By" label or a credit that names
         // only the outlet is passed over for a later element (often the rel=author link inside it).
+        // A staff or desk credit is kept aside: it is reported only when no person or agency turns up.
+        var credit = MetadataCredit.staff(in: raw).map { ($0, sources["authors"] ?? "") }
         for byline in bylineTexts() {
-            let names = MetadataExtractor.splitAuthors([byline], exclude: exclude)
+            let names = MetadataExtractor.splitAuthors([byline], exclude: exclude).filter {
+                !accounts.contains($0.lowercased())
+            }
             if !names.isEmpty {
                 sources["authors"] = "byline"
                 return names
             }
             if let agency = MetadataWireAgency.find(in: [byline]) {
                 sources["authors"] = "byline"
+                return [agency]
+            }
+            if credit == nil, let staff = MetadataCredit.staff(in: [byline]) { credit = (staff, "byline") }
+        }
+        let byLine = byLineNames(exclude: exclude)
+        if !byLine.isEmpty {
+            sources["authors"] = "by-line"
+            return byLine
+        }
+        if let (name, source) = credit {
+            sources["authors"] = source
+            return [name]
+        }
+        // "SANTA FE, N.M. (AP) — …": the agency of the story's dateline, as the lede in the description gives it.
+        for key in ["og:description", "description", "twitter:description"] {
+            if let lede = meta[key]?.first, let agency = MetadataCredit.datelineAgency(in: lede) {
+                sources["authors"] = "dateline"
                 return [agency]
             }
         }
@@ -228,7 +252,7 @@ struct MetadataExtractor {
         return String(parts[1]).trimmingScalars(" ") + " " + String(parts[0]).trimmingScalars(" ")
     }
 
-    private func isInsideCommentsOrForm(_ i: Int) -> Bool {
+    func isInsideCommentsOrForm(_ i: Int) -> Bool {
         var p = i
         while p > 0 {
             if tree.tags[p] == .form || tree.tags[p] == .footer || tree.tags[p] == .aside { return true }
@@ -266,7 +290,7 @@ struct MetadataExtractor {
                 }
             }
             for part in parts {
-                var name = part.trimmingScalars(" .,:;|-–—@")
+                var name = MetadataExtractor.withoutAffiliation(part).trimmingScalars(" .,:;|-–—@")
                 let key = MainTextExtractor.comparable(name)
                 if name.isEmpty || key.count > 60 || excluded.contains(key) || seen.contains(key) { continue }
                 // Outlet names next to the person ("CNN Business" on a CNN page) and credentials ("MS", "RD").
@@ -275,6 +299,8 @@ struct MetadataExtractor {
                 }
                 if MetadataExtractor.bylineLabels.contains(key) { continue }
                 if credentials.contains(key) || name.containsUTF8("(") || key.containsUTF8("admin") { continue }
+                // Initialisms and call signs ("PTI", "KWCHCIK") are no person's name.
+                if !name.containsUTF8(" ") && name.uppercased() == name { continue }
                 if name.count <= 4 && name.uppercased() == name { continue }
                 if MainTextExtractor.isMostlyUppercase(name) { name = titleCased(name) }
                 if looksLikeURL(name) || name.containsUTF8("@") { continue }
@@ -290,6 +316,30 @@ struct MetadataExtractor {
         }
         return out
     }
+
+    /// A person's name without the affiliation written after it: "Finian Cunningham. Sputnik International"
+    /// (a full stop after a whole word, not after an initial or a title), "JILL LAWLESS Associated Press" (an
+    /// agency after at least two words of name).
+    static func withoutAffiliation(_ part: String) -> String {
+        var name = part
+        if let stop = name.rangeUTF8(of: ". ") {
+            let before = name[..<stop.lowerBound].split(separator: " ").last ?? ""
+            if before.count >= 3, !titles.contains(before.lowercased()) { name = String(name[..<stop.lowerBound]) }
+        }
+        let key = name.lowercased()
+        for agency in ["associated press", "reuters", "agence france-presse", "agence france presse"]
+        where key.hasSuffix(agency) && key.dropLast(agency.count).split(separator: " ").count >= 2 {
+            // Also when markup glued the two ("JILL LAWLESSAssociated Press").
+            name = String(name.dropLast(agency.count)).trimmingScalars(" ")
+        }
+        return name
+    }
+
+    /// Abbreviations written with a full stop before a name ("Prof. Ann Lee", "Gov. Bo Chan").
+    private static let titles: Set<String> = [
+        "prof", "sgt", "capt", "gen", "gov", "sen", "rep", "mrs", "col", "rev", "maj", "cpl", "pvt", "hon", "atty",
+        "supt", "insp", "det", "adm", "cmdr", "lieut", "brig",
+    ]
 
     // MARK: - Dates
 
@@ -418,7 +468,7 @@ struct MetadataExtractor {
     }
 
     /// The href of `<link rel=canonical>`, else og:url, unresolved.
-    private func canonicalHref() -> String? {
+    func canonicalHref() -> String? {
         for i in 1..<tree.count where tree.tags[i] == .link {
             guard let rel = tree.attribute("rel", i)?.lowercasedFast(), rel.split(separator: " ").contains("canonical"),
                 let href = tree.attribute("href", i), !href.isEmpty

@@ -3,7 +3,7 @@ extension MetadataExtractor {
     private static let publishedAlternativeKeys = [
         "article:published_time", "og:published_time", "article:published", "datepublished", "pubdate",
         "publishdate", "publish-date", "parsely-pub-date", "sailthru.date", "dc.date", "dcterms.issued", "date",
-        "og:pubdate",
+        "og:pubdate", "article_date_original", "original-publish-date", "displaydate",
     ]
 
     /// When `date` is a UTC instant ("Z" or "+00:00") and the page also writes that instant (within two minutes)
@@ -16,18 +16,109 @@ extension MetadataExtractor {
         var candidates: [String] = []
         if let value = jsonLD?.published { candidates.append(value) }
         for key in MetadataExtractor.publishedAlternativeKeys { candidates += meta[key] ?? [] }
+        let structured = candidates.count
         for i in 1..<tree.count where tree.tags[i] == .time {
             if let value = tree.attribute("datetime", i) { candidates.append(value) }
         }
-        for candidate in candidates {
-            guard let parts = DateNormalizer.parse(candidate), let offset = parts.offsetMinutes, offset != 0,
-                let other = MetadataExtractor.epochSeconds(parts), abs(other - instant) <= 120
+        var naive: [DateNormalizer.Parts] = []
+        for (k, candidate) in candidates.enumerated() {
+            guard let parts = DateNormalizer.parse(candidate), parts.hour != nil else { continue }
+            guard let offset = parts.offsetMinutes else {
+                // Zoneless machine values count from JSON-LD and published-date meta tags only: a <time> without
+                // a zone may be any story's.
+                if k < structured { naive.append(parts) }
+                continue
+            }
+            guard offset != 0, let other = MetadataExtractor.epochSeconds(parts), abs(other - instant) <= 120
             else { continue }
             // The chosen instant, to the second, written at the page's offset.
             return MetadataExtractor.parts(epochSeconds: instant, offsetMinutes: offset).rfc3339
         }
+        // A local wall-clock time the page writes for the same moment without naming its zone (a meta tag's
+        // "2019-11-18 20:58:46", a visible "Nov. 19, 2019 5:53 PM"): its distance from the instant is the offset.
+        // Cheapest first: the meta values, then <time> texts, then one scan for a visible dateline.
+        let sources: [() -> [DateNormalizer.Parts]] = [
+            { naive }, { self.timeElementTexts(near: instant) }, { self.firstDatelineTime().map { [$0] } ?? [] },
+        ]
+        for source in sources {
+            for parts in source() {
+                if let offset = MetadataExtractor.plausibleOffset(local: parts, instant: instant) {
+                    return MetadataExtractor.parts(epochSeconds: instant, offsetMinutes: offset).rfc3339
+                }
+            }
+        }
         return nil
     }
+
+    /// The offset, in minutes, at which the instant reads as the wall-clock time `local` (whose own offset, if
+    /// any, is ignored): a whole or half hour in [-12 h, +14 h], non-zero, the two agreeing within 90 seconds (a
+    /// visible time has no seconds). Nil when they do not agree so.
+    static func plausibleOffset(local: DateNormalizer.Parts, instant: Int) -> Int? {
+        var wall = local
+        wall.offsetMinutes = 0
+        guard let seconds = epochSeconds(wall) else { return nil }
+        let delta = seconds - instant
+        let halfHours = (delta + (delta >= 0 ? 900 : -900)) / 1800
+        let offset = halfHours * 30
+        guard offset != 0, offset >= -720, offset <= 840, abs(delta - offset * 60) <= 90 else { return nil }
+        return offset
+    }
+
+    /// Date-and-time texts the reader sees for the publication, first those of `<time>` elements whose machine
+    /// value is the instant. Texts about an update, relative times and blocks of links to other stories are left
+    /// out; only texts that give a full date with a time of day count.
+    private func timeElementTexts(near instant: Int) -> [DateNormalizer.Parts] {
+        var out: [DateNormalizer.Parts] = []
+        for i in 1..<tree.count where tree.tags[i] == .time && out.count < 4 {
+            // A <time> whose machine value is another moment is about something else.
+            if let value = tree.attribute("datetime", i), let parts = DateNormalizer.parse(value),
+                let other = MetadataExtractor.epochSeconds(parts), abs(other - instant) > 120
+            {
+                continue
+            }
+            if let parts = visibleDateTime(i) { out.append(parts) }
+        }
+        return out
+    }
+
+    /// Of the date elements other than `<time>`, the first whose text gives a date, when it also gives a time: the
+    /// story's dateline.
+    private func firstDatelineTime() -> DateNormalizer.Parts? {
+        for i in 1..<tree.count where tree.isElement[i] && tree.tags[i] != .time && Int(tree.ends[i]) - i <= 16 {
+            guard let cls = tree.attribute("class", i) ?? tree.attribute("id", i),
+                MetadataExtractor.mentionsAny(cls, MetadataExtractor.visibleDateStems)
+            else { continue }
+            let tokens = FurnitureClassifier.tokenize(cls)
+            guard tokens.contains(where: { MetadataExtractor.visibleDateTokens.contains($0) }),
+                !tokens.contains(where: { $0.hasPrefix("updat") || $0.hasPrefix("modif") })
+            else { continue }
+            // The first dateline that gives a date decides: without a time of day it gives no offset.
+            if let parts = visibleDate(i) { return parts.hour == nil ? nil : parts }
+        }
+        return nil
+    }
+
+    /// The date and time written in element `i`, when it is a short line that is not about an update.
+    private func visibleDateTime(_ i: Int) -> DateNormalizer.Parts? {
+        guard let parts = visibleDate(i), parts.hour != nil else { return nil }
+        return parts
+    }
+
+    /// The date (and time, if written) of the short line in element `i`, unless it is about an update.
+    private func visibleDate(_ i: Int) -> DateNormalizer.Parts? {
+        guard Int(tree.ends[i]) - i <= 16 else { return nil }
+        let text = tree.collapsedText(i)
+        if text.isEmpty || text.count > 120 { return nil }
+        let lower = text.lowercasedFast()
+        if lower.containsUTF8("updat") || lower.containsUTF8("modif") || lower.containsUTF8(" ago") { return nil }
+        guard !isInsideRelatedLinks(i) else { return nil }
+        return DateNormalizer.findDate(in: text)
+    }
+
+    private static let visibleDateStems = ["date", "time", "publish", "posted"]
+    private static let visibleDateTokens: Set<String> = [
+        "date", "dateline", "time", "timestamp", "published", "publish", "pubdate", "posted",
+    ]
 
     /// The local date and time of an instant at `offsetMinutes` from UTC.
     static func parts(epochSeconds: Int, offsetMinutes: Int) -> DateNormalizer.Parts {

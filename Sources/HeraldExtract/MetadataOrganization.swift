@@ -32,3 +32,20 @@ extension MetadataExtractor {
         return false
     }
 }
+
+extension MetadataExtractor {
+    /// One-word credits that are the site's own account: its host name's first label and that label's hyphenated
+    /// parts ("gto" on gto-normativy.ru). The outlet's name is no person's.
+    func siteAccountNames() -> Set<String> {
+        guard let url = pageURL ?? canonicalHref() else { return [] }
+        var rest = Substring(url)
+        if let scheme = url.rangeUTF8(of: "://") { rest = url[scheme.upperBound...] }
+        let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }.lowercased()
+        let labels = host.split(separator: ".")
+        guard labels.count >= 2 else { return [] }
+        let first = labels[0] == "www" && labels.count >= 3 ? labels[1] : labels[0]
+        var names: Set<String> = [String(first)]
+        for part in first.split(separator: "-") where part.count >= 2 { names.insert(String(part)) }
+        return names
+    }
+}
