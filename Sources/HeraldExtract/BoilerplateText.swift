@@ -111,13 +111,16 @@ struct BytePatterns: Sendable {
     }
 
     /// Whether one of the patterns occurs anywhere in `text`, in one pass over it: quicker than `occurs` when the
-    /// text is short (a class-name token) and the patterns many.
-    func occursInShortText(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// text is short (a class-name token) and the patterns many. With `ignoringASCIICase`, the patterns must be
+    /// lowercase and ASCII letters in `text` match in either case.
+    func occursInShortText(_ text: UnsafeBufferPointer<UInt8>, ignoringASCIICase: Bool = false) -> Bool {
         guard let base = text.baseAddress else { return false }
+        @inline(__always) func fold(_ b: UInt8) -> UInt8 { ignoringASCIICase && b &- 0x41 < 26 ? b | 0x20 : b }
         for i in 0..<text.count {
-            for pattern in byFirstByte[Int(base[i])] where pattern.count <= text.count - i {
-                let same = pattern.withUnsafeBufferPointer { p in memcmp(base + i, p.baseAddress!, p.count) == 0 }
-                if same { return true }
+            for pattern in byFirstByte[Int(fold(base[i]))] where pattern.count <= text.count - i {
+                var k = 1
+                while k < pattern.count && fold(base[i + k]) == pattern[k] { k += 1 }
+                if k == pattern.count { return true }
             }
         }
         return false

@@ -16,14 +16,14 @@ struct MetadataExtractor {
         for i in 1..<tree.count where tree.isElement[i] {
             switch tree.tags[i] {
             case .meta:
-                let key = tree.attribute("property", i) ?? tree.attribute("name", i) ?? tree.attribute("itemprop", i)
-                    ?? tree.attribute("http-equiv", i)
-                guard let key, let content = tree.attribute("content", i) else { continue }
+                let key = tree.attribute(.property, i) ?? tree.attribute(.name, i) ?? tree.attribute(.itemprop, i)
+                    ?? tree.attribute(.httpEquiv, i)
+                guard let key, let content = tree.attribute(.content, i) else { continue }
                 let value = TextNormalizer.normalize(content)
                 if value.isEmpty { continue }
                 meta[key.lowercasedFast(), default: []].append(value)
             case .script:
-                if let type = tree.attribute("type", i)?.lowercasedFast(), type.containsUTF8("ld+json") {
+                if let type = tree.attribute(.type, i)?.lowercasedFast(), type.containsUTF8("ld+json") {
                     scripts.append(tree.document.textContent(of: tree.nodes[i]))
                 }
             default:
@@ -196,11 +196,11 @@ struct MetadataExtractor {
     private func bylineTexts() -> [String] {
         var out: [String] = []
         for i in 1..<tree.count where tree.isElement[i] {
-            let rel = tree.attribute("rel", i)?.lowercasedFast()
-            let itemprop = tree.attribute("itemprop", i)?.lowercasedFast()
+            let rel = tree.attribute(.rel, i)?.lowercasedFast()
+            let itemprop = tree.attribute(.itemprop, i)?.lowercasedFast()
             var isByline = rel == "author" || itemprop == "author" || itemprop == "creator"
             // Tokens "byline" and "author" need those letters in the class: most classes are ruled out unsplit.
-            if !isByline, let cls = tree.attribute("class", i),
+            if !isByline, let cls = tree.attribute(.class, i),
                 MetadataExtractor.mentionsAny(cls, MetadataExtractor.bylineStems)
             {
                 let tokens = FurnitureClassifier.tokenize(cls)
@@ -210,8 +210,8 @@ struct MetadataExtractor {
             // schema.org microdata: the person's name sits in a descendant with itemprop="name".
             if itemprop == "author" || itemprop == "creator" {
                 for j in (i + 1)..<Int(tree.ends[i])
-                where tree.isElement[j] && tree.attribute("itemprop", j)?.lowercasedFast() == "name" {
-                    let name = TextNormalizer.normalize(tree.attribute("content", j) ?? tree.collapsedText(j))
+                where tree.isElement[j] && tree.attribute(.itemprop, j)?.lowercasedFast() == "name" {
+                    let name = TextNormalizer.normalize(tree.attribute(.content, j) ?? tree.collapsedText(j))
                     if !name.isEmpty && name.count <= 80 { out.append(name) }
                 }
             }
@@ -256,7 +256,7 @@ struct MetadataExtractor {
         var p = i
         while p > 0 {
             if tree.tags[p] == .form || tree.tags[p] == .footer || tree.tags[p] == .aside { return true }
-            if let cls = tree.attribute("class", p) ?? tree.attribute("id", p) {
+            if let cls = tree.attribute(.class, p) ?? tree.attribute(.id, p) {
                 let tokens = FurnitureClassifier.tokenize(cls)
                 if tokens.contains(where: { $0.hasPrefix("comment") || $0 == "respond" || $0 == "reply" }) {
                     return true
@@ -419,24 +419,24 @@ struct MetadataExtractor {
         var elsewhere: [(Int, String)] = []
         let wanted = preferModified ? "datemodified" : "datepublished"
         for i in 1..<tree.count where tree.isElement[i] {
-            let itemprop = tree.attribute("itemprop", i)?.lowercasedFast()
+            let itemprop = tree.attribute(.itemprop, i)?.lowercasedFast()
             let value: String?
             if tree.tags[i] == .time {
-                value = tree.attribute("datetime", i) ?? tree.attribute("content", i)
+                value = tree.attribute(.datetime, i) ?? tree.attribute(.content, i)
             } else if itemprop == wanted, tree.tags[i] != .meta {
-                value = tree.attribute("datetime", i) ?? tree.attribute("content", i)
+                value = tree.attribute(.datetime, i) ?? tree.attribute(.content, i)
             } else {
                 continue
             }
             guard let value else { continue }
             if preferModified {
                 // Only an explicit modified marker counts for `modified`.
-                let cls = (tree.attribute("class", i) ?? "").lowercasedFast()
+                let cls = (tree.attribute(.class, i) ?? "").lowercasedFast()
                 guard itemprop == wanted || cls.containsUTF8("updated") || cls.containsUTF8("modified") else {
                     continue
                 }
             } else {
-                let cls = (tree.attribute("class", i) ?? "").lowercasedFast()
+                let cls = (tree.attribute(.class, i) ?? "").lowercasedFast()
                 if itemprop == "datemodified" || cls.containsUTF8("updated") || cls.containsUTF8("modified") {
                     continue
                 }
@@ -470,8 +470,8 @@ struct MetadataExtractor {
     /// The href of `<link rel=canonical>`, else og:url, unresolved.
     func canonicalHref() -> String? {
         for i in 1..<tree.count where tree.tags[i] == .link {
-            guard let rel = tree.attribute("rel", i)?.lowercasedFast(), rel.split(separator: " ").contains("canonical"),
-                let href = tree.attribute("href", i), !href.isEmpty
+            guard let rel = tree.attribute(.rel, i)?.lowercasedFast(), rel.split(separator: " ").contains("canonical"),
+                let href = tree.attribute(.href, i), !href.isEmpty
             else { continue }
             return href
         }
@@ -514,7 +514,7 @@ struct MetadataExtractor {
     static func datelineCandidates(in tree: PageTree) -> [String] {
         var out: [String] = []
         for i in 1..<tree.count where tree.isElement[i] && out.count < 8 {
-            guard let cls = tree.attribute("class", i) ?? tree.attribute("id", i),
+            guard let cls = tree.attribute(.class, i) ?? tree.attribute(.id, i),
                 mentionsAny(cls, datelineStems)
             else { continue }
             let tokens = FurnitureClassifier.tokenize(cls)
@@ -529,20 +529,26 @@ struct MetadataExtractor {
 
     /// Substrings one of which a class/id must hold to yield a dateline token ("dateline" holds "date",
     /// "timestamp" holds "time").
-    private static let datelineStems = ["date", "byline", "time", "published", "meta", "updated", "posted"]
-    private static let bylineStems = ["byline", "author"]
+    private static let datelineStems = BytePatterns([
+        "date", "byline", "time", "published", "meta", "updated", "posted",
+    ])
+    private static let bylineStems = BytePatterns(["byline", "author"])
 
     /// Whether `text`, lowercased, contains one of `stems` (a cheap necessary test before tokenizing).
     static func mentionsAny(_ text: String, _ stems: [String]) -> Bool {
-        let lower = text.lowercasedFast()
-        for stem in stems where lower.containsUTF8(stem) { return true }
-        return false
+        mentionsAny(text, BytePatterns(stems))
+    }
+
+    /// Whether `text` contains one of the (lowercase ASCII) patterns, ignoring ASCII case: one pass, no copies.
+    static func mentionsAny(_ text: String, _ patterns: BytePatterns) -> Bool {
+        var text = text
+        return text.withUTF8 { patterns.occursInShortText($0, ignoringASCIICase: true) }
     }
 
     // MARK: - Page facts
 
     mutating func language() -> String? {
-        if let html = tree.indices(of: .html).first, let lang = tree.attribute("lang", html) ?? tree.attribute(
+        if let html = tree.indices(of: .html).first, let lang = tree.attribute(.lang, html) ?? tree.attribute(
             "xml:lang", html), !lang.trimmingScalars(" ").isEmpty
         {
             sources["language"] = "html:lang"
@@ -565,8 +571,8 @@ struct MetadataExtractor {
 
     mutating func canonicalURL() -> String? {
         for i in 1..<tree.count where tree.tags[i] == .link {
-            guard let rel = tree.attribute("rel", i)?.lowercasedFast(),
-                rel.split(separator: " ").contains("canonical"), let href = tree.attribute("href", i),
+            guard let rel = tree.attribute(.rel, i)?.lowercasedFast(),
+                rel.split(separator: " ").contains("canonical"), let href = tree.attribute(.href, i),
                 !href.isEmpty, let resolved = resolve(href)
             else { continue }
             sources["canonical_url"] = "link:canonical"

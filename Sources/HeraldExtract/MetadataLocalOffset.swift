@@ -18,7 +18,7 @@ extension MetadataExtractor {
         for key in MetadataExtractor.publishedAlternativeKeys { candidates += meta[key] ?? [] }
         let structured = candidates.count
         for i in 1..<tree.count where tree.tags[i] == .time {
-            if let value = tree.attribute("datetime", i) { candidates.append(value) }
+            if let value = tree.attribute(.datetime, i) { candidates.append(value) }
         }
         var naive: [DateNormalizer.Parts] = []
         for (k, candidate) in candidates.enumerated() {
@@ -71,7 +71,7 @@ extension MetadataExtractor {
         var out: [DateNormalizer.Parts] = []
         for i in 1..<tree.count where tree.tags[i] == .time && out.count < 4 {
             // A <time> whose machine value is another moment is about something else.
-            if let value = tree.attribute("datetime", i), let parts = DateNormalizer.parse(value),
+            if let value = tree.attribute(.datetime, i), let parts = DateNormalizer.parse(value),
                 let other = MetadataExtractor.epochSeconds(parts), abs(other - instant) > 120
             {
                 continue
@@ -85,7 +85,7 @@ extension MetadataExtractor {
     /// story's dateline.
     private func firstDatelineTime() -> DateNormalizer.Parts? {
         for i in 1..<tree.count where tree.isElement[i] && tree.tags[i] != .time && Int(tree.ends[i]) - i <= 16 {
-            guard let cls = tree.attribute("class", i) ?? tree.attribute("id", i),
+            guard let cls = tree.attribute(.class, i) ?? tree.attribute(.id, i),
                 MetadataExtractor.mentionsAny(cls, MetadataExtractor.visibleDateStems)
             else { continue }
             let tokens = FurnitureClassifier.tokenize(cls)
@@ -115,7 +115,7 @@ extension MetadataExtractor {
         return DateNormalizer.findDate(in: text)
     }
 
-    private static let visibleDateStems = ["date", "time", "publish", "posted"]
+    private static let visibleDateStems = BytePatterns(["date", "time", "publish", "posted"])
     private static let visibleDateTokens: Set<String> = [
         "date", "dateline", "time", "timestamp", "published", "publish", "pubdate", "posted",
     ]

@@ -21,8 +21,8 @@ extension MetadataExtractor {
         var p = Int(tree.parents[i])
         var depth = 0
         while p > 0 && depth < 8 {
-            if let cls = tree.attribute("class", p) ?? tree.attribute("id", p),
-                MetadataExtractor.mentionsAny(cls, ["related", "recommend", "trending", "popular", "more-"])
+            if let cls = tree.attribute(.class, p) ?? tree.attribute(.id, p),
+                MetadataExtractor.mentionsAny(cls, MetadataExtractor.relatedStems)
             {
                 return true
             }
@@ -31,6 +31,8 @@ extension MetadataExtractor {
         }
         return false
     }
+
+    private static let relatedStems = BytePatterns(["related", "recommend", "trending", "popular", "more-"])
 }
 
 extension MetadataExtractor {

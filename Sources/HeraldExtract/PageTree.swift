@@ -54,16 +54,17 @@ struct PageTree {
         self.isElement = isElement
         self.isText = isText
         self.ends = ends
-        attributeIDs = Attribute.allCases.map { document.attributeNameID($0.name) ?? -1 }
+        attributeIDs = Attribute.allCases.map { document.attributeNameID($0.htmlName) ?? -1 }
     }
 
     var count: Int { nodes.count }
 
     /// Attributes the extractor reads on many elements, looked up by number instead of by name.
     enum Attribute: Int, CaseIterable {
-        case `class`, id, style, hidden, itemprop, role, ariaHidden
+        case `class`, id, style, hidden, itemprop, role, ariaHidden, rel, property, name, content, httpEquiv, type,
+            datetime, href, lang
 
-        var name: String {
+        var htmlName: String {
             switch self {
             case .class: "class"
             case .id: "id"
@@ -72,6 +73,15 @@ struct PageTree {
             case .itemprop: "itemprop"
             case .role: "role"
             case .ariaHidden: "aria-hidden"
+            case .rel: "rel"
+            case .property: "property"
+            case .name: "name"
+            case .content: "content"
+            case .httpEquiv: "http-equiv"
+            case .type: "type"
+            case .datetime: "datetime"
+            case .href: "href"
+            case .lang: "lang"
             }
         }
     }
