@@ -5,7 +5,8 @@ public enum ArticleExtractor {
     /// Decodes, parses and extracts `input`. Never fails: a page without an article gives empty text.
     public static func extract(_ input: ExtractionInput) -> ExtractedArticle {
         let encoding = CharsetSniffer.detect(input.html, httpContentType: input.httpContentType)
-        let document = MarkupParser.parseHTML(input.html, encoding: encoding, omitting: .unreadByExtraction)
+        let document = MarkupParser.parseHTML(
+            input.html, encoding: encoding, omitting: .unreadByExtraction, attributes: PageTree.readAttributes)
         let tree = PageTree(document)
         var metadata = MetadataExtractor(tree: tree, pageURL: input.url)
 

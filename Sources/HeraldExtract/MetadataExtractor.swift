@@ -548,8 +548,7 @@ struct MetadataExtractor {
     // MARK: - Page facts
 
     mutating func language() -> String? {
-        if let html = tree.indices(of: .html).first, let lang = tree.attribute(.lang, html) ?? tree.attribute(
-            "xml:lang", html), !lang.trimmingScalars(" ").isEmpty
+        if let html = tree.indices(of: .html).first, let lang = tree.attribute(.lang, html) ?? tree.attribute(.xmlLang, html), !lang.trimmingScalars(" ").isEmpty
         {
             sources["language"] = "html:lang"
             return lang.trimmingScalars(" ")

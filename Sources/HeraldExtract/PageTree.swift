@@ -59,10 +59,11 @@ struct PageTree {
 
     var count: Int { nodes.count }
 
-    /// Attributes the extractor reads on many elements, looked up by number instead of by name.
+    /// Every attribute the extractor reads, looked up by number instead of by name. The parse keeps these and
+    /// leaves every other attribute out (`readAttributes`), so an attribute read elsewhere must be added here.
     enum Attribute: Int, CaseIterable {
         case `class`, id, style, hidden, itemprop, role, ariaHidden, rel, property, name, content, httpEquiv, type,
-            datetime, href, lang
+            datetime, href, lang, xmlLang
 
         var htmlName: String {
             switch self {
@@ -82,16 +83,25 @@ struct PageTree {
             case .datetime: "datetime"
             case .href: "href"
             case .lang: "lang"
+            case .xmlLang: "xml:lang"
+            }
+        }
+
+        /// Element names the attribute is read on; empty for any element.
+        var elements: [String] {
+            switch self {
+            case .href: ["link"]  // only <link rel=canonical>: link targets in the text are never read
+            default: []
             }
         }
     }
 
+    /// The attributes `Attribute` names, as a parse filter.
+    static let readAttributes = HTMLAttributeFilter(
+        keeping: Dictionary(uniqueKeysWithValues: Attribute.allCases.map { ($0.htmlName, $0.elements) }))
+
     /// Per `Attribute`: the document's number for the name, -1 when no element has it.
     let attributeIDs: [Int32]
-
-    func attribute(_ name: String, _ i: Int) -> String? {
-        document.attribute(name, of: nodes[i])
-    }
 
     func attribute(_ attribute: Attribute, _ i: Int) -> String? {
         let id = attributeIDs[attribute.rawValue]

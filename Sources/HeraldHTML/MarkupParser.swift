@@ -26,14 +26,19 @@ public enum MarkupParser {
     ///   - bytes: the page as received.
     ///   - encoding: an IANA charset name ("utf-8", "windows-1252", "shift_jis" …), nil for UTF-8.
     ///   - omitting: parts of the page the caller never reads, left out of the document (see `HTMLOmissions`).
+    ///   - attributes: when given, the only attributes the document keeps.
     /// - Returns: the document; strings in it are UTF-8. Garbage input gives a small document.
-    public static func parseHTML(_ bytes: [UInt8], encoding: String?, omitting: HTMLOmissions = []) -> MarkupDocument {
+    public static func parseHTML(
+        _ bytes: [UInt8], encoding: String?, omitting: HTMLOmissions = [], attributes: HTMLAttributeFilter? = nil
+    ) -> MarkupDocument {
         _ = libxml2Ready
         let options = htmlOptions
         var charset = encoding ?? "utf-8"
         if !supportsEncoding(charset) { charset = "utf-8" }
-        if !omitting.isEmpty,
-            let shorter = bytes.withUnsafeBufferPointer({ UnreadContent.omit(omitting, from: $0, charset: charset) })
+        if !omitting.isEmpty || attributes != nil,
+            let shorter = bytes.withUnsafeBufferPointer({
+                UnreadContent.omit(omitting, attributes: attributes, from: $0, charset: charset)
+            })
         {
             return parseHTML(shorter, encoding: charset)
         }

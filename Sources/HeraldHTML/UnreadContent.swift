@@ -19,12 +19,31 @@ public struct HTMLOmissions: OptionSet, Sendable {
     public static let comments = HTMLOmissions(rawValue: 4)
     /// Everything inside `<svg>` elements (paths, shapes, their text); the svg element stays, empty.
     public static let svgContent = HTMLOmissions(rawValue: 8)
-    /// Attributes nothing reads: `data-*`, event handlers (`on*`), `srcset` and `sizes`.
-    public static let unreadAttributes = HTMLOmissions(rawValue: 16)
     /// What an article extractor never reads: all of the above.
-    public static let unreadByExtraction: HTMLOmissions = [
-        .scriptText, .styleText, .comments, .svgContent, .unreadAttributes,
-    ]
+    public static let unreadByExtraction: HTMLOmissions = [.scriptText, .styleText, .comments, .svgContent]
+}
+
+/// The attributes a caller reads; `MarkupParser.parseHTML` given one leaves every other attribute out (on news
+/// pages link targets, image sources, data-* blobs and event handlers are a fifth of what libxml2 would read).
+public struct HTMLAttributeFilter: Sendable {
+    struct Entry {
+        var name: [UInt8]
+        /// Element names the attribute is kept on; empty for any element.
+        var elements: [[UInt8]]
+    }
+
+    /// Entries by name length.
+    let byLength: [[Entry]]
+
+    /// - Parameter keeping: lowercase attribute names, each with the element names it is read on (empty: any).
+    public init(keeping: [String: [String]]) {
+        var byLength: [[Entry]] = Array(repeating: [], count: 33)
+        for (name, elements) in keeping where !name.isEmpty && name.utf8.count <= 32 {
+            byLength[name.utf8.count].append(
+                Entry(name: Array(asciiLowercased(name).utf8), elements: elements.map { Array(asciiLowercased($0).utf8) }))
+        }
+        self.byLength = byLength
+    }
 }
 
 /// Cuts the parts named by `HTMLOmissions` out of an HTML byte stream before libxml2 sees it.
@@ -37,13 +56,14 @@ public struct HTMLOmissions: OptionSet, Sendable {
 /// in which "<" is not always the byte 0x3C. Leaving bytes in is always safe; only a cut could lose content.
 enum UnreadContent {
     /// The page without the omitted parts, or nil when nothing was cut (use the original bytes).
-    static func omit(_ omissions: HTMLOmissions, from input: UnsafeBufferPointer<UInt8>, charset: String)
-        -> [UInt8]?
-    {
-        guard !omissions.isEmpty, let base = input.baseAddress, input.count > 0, isASCIICompatible(charset),
+    static func omit(
+        _ omissions: HTMLOmissions, attributes: HTMLAttributeFilter? = nil, from input: UnsafeBufferPointer<UInt8>,
+        charset: String
+    ) -> [UInt8]? {
+        guard !omissions.isEmpty || attributes != nil, let base = input.baseAddress, input.count > 0, isASCIICompatible(charset),
             memchr(base, 0, input.count) == nil
         else { return nil }
-        var scan = Scan(base: base, count: input.count, omissions: omissions)
+        var scan = Scan(base: base, count: input.count, omissions: omissions, attributes: attributes)
         scan.run()
         guard scan.cutAny else { return nil }
         scan.out.append(contentsOf: UnsafeBufferPointer(start: base + scan.kept, count: input.count - scan.kept))
@@ -68,16 +88,18 @@ enum UnreadContent {
         let base: UnsafePointer<UInt8>
         let count: Int
         let omissions: HTMLOmissions
+        let attributes: HTMLAttributeFilter?
         var out: [UInt8] = []
         /// `base[kept..<count]` has not been copied to `out` yet.
         var kept = 0
         var cutAny = false
         var i = 0
 
-        init(base: UnsafePointer<UInt8>, count: Int, omissions: HTMLOmissions) {
+        init(base: UnsafePointer<UInt8>, count: Int, omissions: HTMLOmissions, attributes: HTMLAttributeFilter?) {
             self.base = base
             self.count = count
             self.omissions = omissions
+            self.attributes = attributes
         }
 
         /// Drops `base[from..<to]` from the output.
@@ -192,7 +214,11 @@ enum UnreadContent {
                     if isScript && attrEnd - attrStart == 4 && matchesIgnoringCase("type", at: attrStart) {
                         tag.typeValue = valueRange
                     }
-                    if cutUnread && isUnreadAttribute(attrStart, attrEnd) { cut(attrStart, j) }
+                    if cutUnread, let filter = attributes,
+                        !isKept(attrStart, attrEnd, element: tag.nameStart..<tag.nameEnd, by: filter)
+                    {
+                        cut(attrStart, j)
+                    }
                 } else {
                     while j < count && !isBlank(base[j]) && base[j] != 0x3E
                         && !(base[j] == 0x2F && j + 1 < count && base[j + 1] == 0x3E)
@@ -203,15 +229,29 @@ enum UnreadContent {
             }
         }
 
-        /// data-*, on* (event handlers), srcset and sizes.
-        func isUnreadAttribute(_ start: Int, _ end: Int) -> Bool {
+        /// Whether the filter keeps the attribute named `base[start..<end]` on the element named `element`.
+        func isKept(_ start: Int, _ end: Int, element: Range<Int>, by filter: HTMLAttributeFilter) -> Bool {
             let length = end - start
-            let first = base[start] | 0x20
-            guard first == 0x64 || first == 0x6F || first == 0x73 else { return false }  // d, o, s
-            if length > 5 && matchesIgnoringCase("data-", at: start) { return true }
-            if length > 2 && matchesIgnoringCase("on", at: start) { return true }
-            if length == 6 && matchesIgnoringCase("srcset", at: start) { return true }
-            return length == 5 && matchesIgnoringCase("sizes", at: start)
+            guard length < filter.byLength.count else { return false }
+            for entry in filter.byLength[length] where equalsIgnoringCase(start, entry.name) {
+                if entry.elements.isEmpty { return true }
+                for name in entry.elements where name.count == element.count {
+                    if equalsIgnoringCase(element.lowerBound, name) { return true }
+                }
+                return false
+            }
+            return false
+        }
+
+        /// Whether the bytes at `at` are `word` (lowercase) in any ASCII case.
+        func equalsIgnoringCase(_ at: Int, _ word: [UInt8]) -> Bool {
+            var k = 0
+            while k < word.count {
+                let c = base[at + k]
+                if (c &- 0x41 < 26 ? c | 0x20 : c) != word[k] { return false }
+                k += 1
+            }
+            return true
         }
 
         /// At "<" + letter: reads the tag, cuts unread attributes, and after a script or style start tag its body,
@@ -219,7 +259,7 @@ enum UnreadContent {
         mutating func startTag() -> Bool {
             let kept = self.kept
             let cuts = out.count
-            guard let tag = readStartTag(at: i, cutUnread: omissions.contains(.unreadAttributes)) else {
+            guard let tag = readStartTag(at: i, cutUnread: attributes != nil) else {
                 // Attribute cuts made in a tag that never ends are taken back: the rest is left as it is.
                 self.kept = kept
                 out.removeSubrange(cuts...)
