@@ -83,25 +83,36 @@ struct ExtractCommand: ParsableCommand {
     }
 }
 
-/// The whole file as bytes (one read per chunk, no Data in between); nil when it cannot be read.
+/// The whole file as bytes, read straight into the array (no zero fill, no Data in between); nil when it cannot be
+/// read.
 private func readFile(_ path: String) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { return nil }
-    var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
-    var filled = 0
+    var capacity = max(Int(info.st_size), 0) + 1
+    var bytes: [UInt8] = []
     while true {
-        if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }
-        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            return nil
+        var failed = false
+        let previous = bytes
+        bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            let base = buffer.baseAddress!
+            previous.withUnsafeBufferPointer { old in
+                if let o = old.baseAddress { base.update(from: o, count: old.count) }
+            }
+            count = previous.count
+            while count < capacity {
+                let n = read(fd, base + count, capacity - count)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failed = true }
+                if n <= 0 { break }
+                count += n
+            }
         }
-        if n == 0 { break }
-        filled += n
+        if failed { return nil }
+        // A file that grew while being read: keep reading into a bigger array.
+        if bytes.count < capacity { return bytes }
+        capacity *= 2
     }
-    bytes.removeLast(bytes.count - filled)
-    return bytes
 }
