@@ -51,6 +51,15 @@ def main():
     print(f"published day agreement where both found one: {len(agree)}/{len(both)} = {pct:.1f}%")
     for i in sorted(set(both) - set(agree))[:10]:
         print(f"  differs {i[:12]}: herald {ours[i]['published']}  trafilatura {theirs[i]['date']}")
+    # Find-rates count any value; the values behind the difference are listed so a reader can judge them.
+    only_theirs = [i for i in ids if has(theirs[i].get("author")) and not has(ours[i].get("authors"))]
+    only_ours = [i for i in ids if has(ours[i].get("authors")) and not has(theirs[i].get("author"))]
+    print(f"author found by trafilatura only: {len(only_theirs)}")
+    for i in only_theirs:
+        print(f"  {i[:12]}: trafilatura {theirs[i]['author']!r}")
+    print(f"author found by herald only: {len(only_ours)}")
+    for i in only_ours:
+        print(f"  {i[:12]}: herald {'; '.join(ours[i]['authors'])!r}")
 
 
 if __name__ == "__main__":
