@@ -94,6 +94,8 @@ enum UnreadContent {
         var kept = 0
         var cutAny = false
         var i = 0
+        /// Index just after the last DOCTYPE declaration.
+        var doctypeEnd = -1
 
         init(base: UnsafePointer<UInt8>, count: Int, omissions: HTMLOmissions, attributes: HTMLAttributeFilter?) {
             self.base = base
@@ -144,13 +146,14 @@ enum UnreadContent {
             if i + 3 < count && base[i + 2] == 0x2D && base[i + 3] == 0x2D {
                 guard let end = find(sequence: "-->", from: i + 4) else { return false }
                 if find(sequence: "--!>", from: i + 4, before: end + 3) != nil { return false }
-                if omissions.contains(.comments) { cut(i, end + 3) }
+                if omissions.contains(.comments) && commentCanGo(at: i, end: end + 3) { cut(i, end + 3) }
                 i = end + 3
                 return true
             }
             if matchesIgnoringCase("doctype", at: i + 2) {
                 guard let gt = find(0x3E, from: i + 2) else { return false }
                 i = gt + 1
+                doctypeEnd = i
                 return true
             }
             i += 1  // "<!" followed by anything else is text to libxml2
@@ -254,6 +257,16 @@ enum UnreadContent {
             return true
         }
 
+        /// Whether the comment `base[start..<end]` can go without its neighbours running together: it follows the end
+        /// of a tag (not a DOCTYPE), so no text, "<" or "&name" continues across it, and no "<!" follows it
+        /// (libxml2 reads a DOCTYPE right after another differently).
+        func commentCanGo(at start: Int, end: Int) -> Bool {
+            // What follows a DOCTYPE in the middle of a page is read oddly by libxml2; keep things as they are.
+            if start == doctypeEnd { return false }
+            if start > 0 && base[start - 1] != 0x3E { return false }
+            return !(end + 1 < count && base[end] == 0x3C && base[end + 1] == 0x21)
+        }
+
         /// At "<" + letter: reads the tag, cuts unread attributes, and after a script or style start tag its body,
         /// after an svg start tag its content, when asked to. False when the rest must be left alone.
         mutating func startTag() -> Bool {
@@ -293,6 +306,13 @@ enum UnreadContent {
         /// tag that only starts with the name ("</scripts>") is one libxml2 would read differently: nil.
         func rawTextEnd(_ kind: RawKind, from: Int) -> Int? {
             let closer: StaticString = kind == .script ? "</script" : "</style"
+            // libxml2 reads a tag right at the start of the body as markup: an end tag there ("<script></div>")
+            // closes what it names, and a start tag may close the element ("<style><body>"). Only the element's own
+            // end tag may start a body that is cut.
+            if from + 1 < count && base[from] == 0x3C && !matchesIgnoringCase(closer, at: from) {
+                let next = base[from + 1]
+                if next == 0x2F || isLetter(next) || next == 0x5F || next == 0x3A { return nil }
+            }
             guard let end = findIgnoringCase(closer, from: from) else { return nil }
             let after = end + closer.utf8CodeUnitCount
             guard after < count, !isNameByte(base[after]) else { return nil }

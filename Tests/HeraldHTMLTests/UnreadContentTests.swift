@@ -54,6 +54,39 @@ import Glibc
         "class": [], "id": [], "type": [], "content": [], "hidden": [], "title": [], "href": ["link"],
     ]
 
+    /// Random pages assembled from awkward pieces (unclosed quotes and comments, stray "<", nested svg, raw text that
+    /// looks like markup, attributes in every quoting style): cutting must never change what is left.
+    static func randomPage(_ generator: inout UnreadSplitMix) -> String {
+        var html = ""
+        for _ in 0..<(4 + Int(generator.next() % 40)) { html += awkwardPieces[Int(generator.next() % UInt64(awkwardPieces.count))] }
+        return html
+    }
+
+    @Test func randomAwkwardPages() {
+        var generator = UnreadSplitMix(seed: 2026)
+        for round in 0..<1500 {
+            let html = Self.randomPage(&generator)
+            expectSameAfterOmission(Array(html.utf8), encoding: "utf-8", label: "round \(round): \(html)")
+        }
+    }
+
+    static let awkwardPieces = [
+            "<p>", "</p>", "<div class=a>", "<div class='b c'>", "<div class=\"d\" data-x='>'>", "</div>", "text ",
+            "<script>", "</script>", "<script type=\"application/ld+json\">", "{\"a\": \"</p>\"}", "<style>",
+            "</style>", "p { x: '<b>' }", "<!--", "-->", "--!>", "<!-- c -->", "<svg>", "</svg>", "<path d='M0'/>",
+            "<g>", "</g>", "<title>t</title>", "<a href=\"/x\" title=\"<script>\">", "</a>", "<link rel=canonical href=/c>",
+            "<", ">", "\"", "'", "=", "/", "</", "<!", "<?x ?>", "<![CDATA[", "]]>", "<img src=x alt='a b'>", "<br/>",
+            "<SCRIPT>", "</SCRIPT>", "</scripts>", "<script src=x />", "<textarea>", "</textarea>", "<span onclick=f()>",
+            "</span>", "&amp;", "é", "<p title=unquoted>", "<div\n class=\"n\"\n>", "<foreignObject>", "<b>", "</b>",
+            "<!DOCTYPE html>", "<html lang=en>", "<body>", "</body>", "<li>", "<table><tr><td>", "</td></tr></table>",
+            "<noscript>", "</noscript>", "<template>", "</template>", "<iframe src=x>", "</iframe>", "<Svg Width=1>",
+            "</SVG >", "<style/>", "<script/>", "<script\ttype=text/javascript>", "&", "&amp", "&#", "\u{A0}", "\t",
+            "<a b=c d='e' f>", "<p hidden>", "<meta name=author content='A B'>", "<head>", "</head>", "<h1>", "</h1>",
+            "<xmp>", "</xmp>", "<!---->", "<!-->", "<!--->", "<!-- a -- b -->", "</ p>", "< /p>", "<p/>", "<br>",
+            "<select><option>", "</option></select>", "<form>", "</form>", "<input value='<script>'>", "<frameset>",
+            "<textarea><script>", "</textarea></script>", "<script><!--", "--></script>", "<style>/*", "*/</style>",
+    ]
+
     @Test func cutsWhatItShould() throws {
         let html = "<p>a</p><script>var big = 1;</script><style>p{}</style><!-- c --><svg><path d=\"M0\"/></svg>"
             + "<img data-src=x srcset=y onload=z alt=w><script type=\"application/ld+json\">{}</script>"
@@ -178,5 +211,18 @@ import Glibc
         }
         emitText()
         return items
+    }
+}
+
+/// A small deterministic generator, so a failing page can be reproduced.
+struct UnreadSplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
