@@ -96,12 +96,15 @@ enum UnreadContent {
         var i = 0
         /// Index just after the last DOCTYPE declaration.
         var doctypeEnd = -1
+        /// Bytes `svgClose` may still scan in all; set to twice the page.
+        var svgScanBudget = 0
 
         init(base: UnsafePointer<UInt8>, count: Int, omissions: HTMLOmissions, attributes: HTMLAttributeFilter?) {
             self.base = base
             self.count = count
             self.omissions = omissions
             self.attributes = attributes
+            svgScanBudget = 2 * count
         }
 
         /// Drops `base[from..<to]` from the output.
@@ -323,9 +326,13 @@ enum UnreadContent {
         /// SVG that libxml2 nests the way it is written; nil when unsure (HTML inside, stray end tags, comments
         /// that do not end, ...), and the content is then left in.
         mutating func svgClose(from: Int) -> Int? {
+            // Every failed search rescans what follows; a page of unclosed <svg>s must not make that quadratic.
+            guard svgScanBudget > 0 else { return nil }
             var open: [String] = ["svg"]
             var j = from
+            defer { svgScanBudget -= j - from }
             while let lt = find(0x3C, from: j) {
+                j = lt
                 guard lt + 1 < count else { return nil }
                 let next = base[lt + 1]
                 if next == 0x21 {
@@ -359,6 +366,7 @@ enum UnreadContent {
                     j = lt + 1
                 }
             }
+            j = count
             return nil
         }
 

@@ -87,6 +87,17 @@ import Glibc
             "<textarea><script>", "</textarea></script>", "<script><!--", "--></script>", "<style>/*", "*/</style>",
     ]
 
+    /// Unclosed svg elements by the hundred thousand: each failed search for a closing tag rescans the rest of the
+    /// page, so the scan is bounded; it must finish and still cut the scripts.
+    @Test(.timeLimit(.minutes(1))) func unclosedSVGFloodStaysLinear() throws {
+        let html = "<p>" + String(repeating: "<svg><g>", count: 150_000) + "<script>x</script><p>end</p>"
+        let shorter = try #require(
+            Array(html.utf8).withUnsafeBufferPointer {
+                UnreadContent.omit(.unreadByExtraction, from: $0, charset: "utf-8")
+            })
+        #expect(String(decoding: shorter.suffix(30), as: UTF8.self).hasSuffix("<script></script><p>end</p>"))
+    }
+
     @Test func cutsWhatItShould() throws {
         let html = "<p>a</p><script>var big = 1;</script><style>p{}</style><!-- c --><svg><path d=\"M0\"/></svg>"
             + "<img data-src=x srcset=y onload=z alt=w><script type=\"application/ld+json\">{}</script>"
