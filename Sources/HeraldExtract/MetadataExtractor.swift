@@ -279,10 +279,14 @@ struct MetadataExtractor {
         for value in raw {
             // "| BY: Name" after a date in the same line.
             var text = TextNormalizer.normalize(value).trimmingScalars(" |-–—:")
-            for prefix in ["by ", "by: ", "written by ", "words by ", "story by ", "reported by ", "posted by ", "von "]
+            for prefix in [
+                "by ", "by: ", "written by ", "words by ", "story by ", "reported by ", "posted by ", "von ", "par ",
+                "por ", "door ",
+            ]
             where text.lowercased().hasPrefix(prefix) {
                 text = String(text.dropFirst(prefix.count))
             }
+            text = MetadataExtractor.resolvingParentheses(text)
             var parts = [text]
             for separator in [" and ", " & ", ", ", ";", " | ", " with ", " y ", " und ", " et "] {
                 parts = parts.flatMap { part -> [String] in
@@ -315,6 +319,30 @@ struct MetadataExtractor {
             }
         }
         return out
+    }
+
+    /// Words that open a parenthesis naming co-authors: "(avec Bo Chan et Cy Dee)", "(with Bo Chan)".
+    private static let withWords: Set<String> = ["with", "avec", "mit", "con", "com", "met", "and", "et", "y", "und"]
+
+    /// A byline's parentheses resolved: co-authors in "(with …)" join the list ("Ann Lee (avec Bo Chan et Cy Dee)"
+    /// → "Ann Lee, Bo Chan et Cy Dee"); anything else in parentheses, a role or an outlet ("Ann Lee (Reuters)"), goes.
+    static func resolvingParentheses(_ text: String) -> String {
+        guard text.containsUTF8("(") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "(") {
+            out += rest[..<open]
+            let inside = rest[rest.index(after: open)...]
+            let close = inside.firstIndex(of: ")") ?? inside.endIndex
+            let content = String(inside[..<close]).trimmingScalars(" ")
+            let words = content.split(separator: " ", maxSplits: 1)
+            if let first = words.first, withWords.contains(first.lowercased()), words.count == 2 {
+                out = out.trimmingScalars(" ") + ", " + words[1]
+            }
+            rest = close < inside.endIndex ? inside[inside.index(after: close)...] : ""
+        }
+        out += rest
+        return out.trimmingScalars(" ")
     }
 
     /// A person's name without the affiliation written after it: "Finian Cunningham. Sputnik International"

@@ -97,6 +97,17 @@ import Testing
         #expect(MetadataExtractor.withoutAffiliation("The Associated Press") == "The Associated Press")
     }
 
+    @Test func coAuthorsInParentheses() {
+        #expect(
+            MetadataExtractor.splitAuthors(["Par Léa Marchand (avec Omar Haddad et Ines Vidal)"], exclude: [])
+                == ["Léa Marchand", "Omar Haddad", "Ines Vidal"])
+        #expect(MetadataExtractor.splitAuthors(["By Ann Lee (with Bo Chan)"], exclude: []) == ["Ann Lee", "Bo Chan"])
+        // Anything else in parentheses is a role or an outlet, not a name.
+        #expect(MetadataExtractor.splitAuthors(["Ann Lee (Reuters)"], exclude: []) == ["Ann Lee"])
+        #expect(MetadataExtractor.splitAuthors(["Ann Lee (photos) and Bo Chan"], exclude: []) == ["Ann Lee", "Bo Chan"])
+        #expect(MetadataExtractor.resolvingParentheses("Ann Lee (with Bo Chan") == "Ann Lee, Bo Chan")
+    }
+
     @Test func personNames() {
         #expect(MetadataExtractor.looksLikePersonName("Ana de la Cruz"))
         #expect(MetadataExtractor.looksLikePersonName("Ann Lee"))
