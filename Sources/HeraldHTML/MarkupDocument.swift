@@ -172,6 +172,16 @@ public struct MarkupDocument: Sendable {
         }
     }
 
+    /// Reserves room for a document of about this size.
+    mutating func reserve(nodes: Int, textBytes bytes: Int, attributes: Int) {
+        records.reserveCapacity(nodes)
+        textStarts.reserveCapacity(nodes / 2)
+        textCounts.reserveCapacity(nodes / 2)
+        textBytes.reserveCapacity(bytes)
+        attributeStore.reserveCapacity(attributes)
+        attributeBytes.reserveCapacity(attributes * 16)
+    }
+
     /// The ID of an attribute name (lowercase for HTML), for `appendAttribute`.
     mutating func internAttributeName(_ name: String) -> Int32 {
         if let id = attributeNameIndex[name] { return id }
