@@ -188,14 +188,10 @@ public enum CharsetSniffer {
     }
 
     static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let raw = bytes.baseAddress.map(UnsafeRawPointer.init) else { return true }
         var i = 0
         let n = bytes.count
         while i < n {
-            // ASCII eight bytes at a time.
-            while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                i += 8
-            }
+            i = UTF8Search.skippingASCIIWords(bytes, from: i)
             if i >= n { break }
             let b = bytes[i]
             if b < 0x80 { i += 1; continue }

@@ -325,7 +325,8 @@ struct MetadataExtractor {
     private static let withWords: Set<String> = ["with", "avec", "mit", "con", "com", "met", "and", "et", "y", "und"]
 
     /// A byline's parentheses resolved: co-authors in "(with …)" join the list ("Ann Lee (avec Bo Chan et Cy Dee)"
-    /// → "Ann Lee, Bo Chan et Cy Dee"); anything else in parentheses, a role or an outlet ("Ann Lee (Reuters)"), goes.
+    /// → "Ann Lee, Bo Chan et Cy Dee"); anything else in parentheses, a role or an outlet ("Ann Lee (Reuters)"),
+    /// goes.
     static func resolvingParentheses(_ text: String) -> String {
         guard text.containsUTF8("(") else { return text }
         var out = ""
@@ -563,10 +564,6 @@ struct MetadataExtractor {
     private static let bylineStems = BytePatterns(["byline", "author"])
 
     /// Whether `text`, lowercased, contains one of `stems` (a cheap necessary test before tokenizing).
-    static func mentionsAny(_ text: String, _ stems: [String]) -> Bool {
-        mentionsAny(text, BytePatterns(stems))
-    }
-
     /// Whether `text` contains one of the (lowercase ASCII) patterns, ignoring ASCII case: one pass, no copies.
     static func mentionsAny(_ text: String, _ patterns: BytePatterns) -> Bool {
         var text = text
@@ -576,7 +573,8 @@ struct MetadataExtractor {
     // MARK: - Page facts
 
     mutating func language() -> String? {
-        if let html = tree.indices(of: .html).first, let lang = tree.attribute(.lang, html) ?? tree.attribute(.xmlLang, html), !lang.trimmingScalars(" ").isEmpty
+        if let html = tree.indices(of: .html).first,
+            let lang = tree.attribute(.lang, html) ?? tree.attribute(.xmlLang, html), !lang.trimmingScalars(" ").isEmpty
         {
             sources["language"] = "html:lang"
             return lang.trimmingScalars(" ")

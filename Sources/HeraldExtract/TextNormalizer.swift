@@ -30,15 +30,10 @@ public enum TextNormalizer {
     /// U+2000 and U+2001 (which NFC maps to U+2002/U+2003) are let through: they are white space, which
     /// `collapse` turns into one space either way.
     static func isStableUnderNFC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        let raw = UnsafeRawPointer(base)
         var i = 0
         let count = bytes.count
         while i < count {
-            // ASCII eight bytes at a time.
-            while i + 8 <= count && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                i += 8
-            }
+            i = UTF8Search.skippingASCIIWords(bytes, from: i)
             if i >= count { break }
             let lead = bytes[i]
             if lead < 0x80 {

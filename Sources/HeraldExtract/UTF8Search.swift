@@ -94,6 +94,21 @@ extension String {
 }
 
 enum UTF8Search {
+    /// Skips ASCII eight bytes at a time from `from`: the returned index is at or before the first byte of 0x80 or
+    /// above (or past the last whole word of ASCII), never after it.
+    @inline(__always)
+    static func skippingASCIIWords(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard let base = bytes.baseAddress else { return from }
+        let raw = UnsafeRawPointer(base)
+        var i = from
+        while i + 8 <= bytes.count,
+            raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+        {
+            i += 8
+        }
+        return i
+    }
+
     /// Whether `needle` occurs in `haystack`; like Foundation's search, an empty needle never does.
     @inline(__always)
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -332,7 +332,9 @@ public struct MarkupDocument: Sendable {
         var bytes: [UInt8] = []
         var i = node.index + 1
         while i < end {
-            if records[Int(i)].kind == .text { withTextBytes(Int(records[Int(i)].textID)) { bytes.append(contentsOf: $0) } }
+            if records[Int(i)].kind == .text {
+                withTextBytes(Int(records[Int(i)].textID)) { bytes.append(contentsOf: $0) }
+            }
             i += 1
         }
         return String(decoding: bytes, as: UTF8.self)

@@ -40,7 +40,9 @@ public struct HTMLAttributeFilter: Sendable {
         var byLength: [[Entry]] = Array(repeating: [], count: 33)
         for (name, elements) in keeping where !name.isEmpty && name.utf8.count <= 32 {
             byLength[name.utf8.count].append(
-                Entry(name: Array(asciiLowercased(name).utf8), elements: elements.map { Array(asciiLowercased($0).utf8) }))
+                Entry(
+                    name: Array(asciiLowercased(name).utf8),
+                    elements: elements.map { Array(asciiLowercased($0).utf8) }))
         }
         self.byLength = byLength
     }
@@ -52,16 +54,18 @@ public struct HTMLAttributeFilter: Sendable {
 /// comments: start tags are a letter after "<", attribute values may be quoted, end tags and markup
 /// declarations run to the next ">", a script or style body ends at "</script" or "</style" in any case. Where the
 /// two might disagree it stops cutting and leaves the rest of the page as it is: an unterminated comment, quote or
-/// raw-text element, a "--!>" inside a comment, an end tag such as "</scripts", a NUL byte anywhere, or a charset
-/// in which "<" is not always the byte 0x3C. Leaving bytes in is always safe; only a cut could lose content.
+/// raw-text element, a "--!>" inside a comment, an end tag such as "</scripts", a raw-text body that starts with
+/// a tag, a NUL byte anywhere, or a charset in which "<" is not always the byte 0x3C. A comment is cut only where
+/// its neighbours cannot run together (`commentCanGo`), svg content only when it is plain SVG (`svgClose`).
+/// Leaving bytes in is always safe; only a cut could lose content.
 enum UnreadContent {
     /// The page without the omitted parts, or nil when nothing was cut (use the original bytes).
     static func omit(
         _ omissions: HTMLOmissions, attributes: HTMLAttributeFilter? = nil, from input: UnsafeBufferPointer<UInt8>,
         charset: String
     ) -> [UInt8]? {
-        guard !omissions.isEmpty || attributes != nil, let base = input.baseAddress, input.count > 0, isASCIICompatible(charset),
-            memchr(base, 0, input.count) == nil
+        guard !omissions.isEmpty || attributes != nil, let base = input.baseAddress, input.count > 0,
+            isASCIICompatible(charset), memchr(base, 0, input.count) == nil
         else { return nil }
         var scan = Scan(base: base, count: input.count, omissions: omissions, attributes: attributes)
         scan.run()
@@ -239,25 +243,14 @@ enum UnreadContent {
         func isKept(_ start: Int, _ end: Int, element: Range<Int>, by filter: HTMLAttributeFilter) -> Bool {
             let length = end - start
             guard length < filter.byLength.count else { return false }
-            for entry in filter.byLength[length] where equalsIgnoringCase(start, entry.name) {
-                if entry.elements.isEmpty { return true }
-                for name in entry.elements where name.count == element.count {
-                    if equalsIgnoringCase(element.lowerBound, name) { return true }
-                }
-                return false
+            func matches(_ word: [UInt8], at: Int) -> Bool {
+                word.withUnsafeBufferPointer { matchesIgnoringCase($0, at: at) }
+            }
+            for entry in filter.byLength[length] where matches(entry.name, at: start) {
+                return entry.elements.isEmpty
+                    || entry.elements.contains { $0.count == element.count && matches($0, at: element.lowerBound) }
             }
             return false
-        }
-
-        /// Whether the bytes at `at` are `word` (lowercase) in any ASCII case.
-        func equalsIgnoringCase(_ at: Int, _ word: [UInt8]) -> Bool {
-            var k = 0
-            while k < word.count {
-                let c = base[at + k]
-                if (c &- 0x41 < 26 ? c | 0x20 : c) != word[k] { return false }
-                k += 1
-            }
-            return true
         }
 
         /// Whether the comment `base[start..<end]` can go without its neighbours running together: it follows the end
@@ -436,12 +429,14 @@ enum UnreadContent {
 
         /// Whether the bytes at `at` are `word` (lowercase ASCII) in any case.
         func matchesIgnoringCase(_ word: StaticString, at: Int) -> Bool {
-            let length = word.utf8CodeUnitCount
-            guard count - at >= length else { return false }
-            let w = word.utf8Start
-            for k in 0..<length {
+            matchesIgnoringCase(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount), at: at)
+        }
+
+        func matchesIgnoringCase(_ word: UnsafeBufferPointer<UInt8>, at: Int) -> Bool {
+            guard count - at >= word.count else { return false }
+            for k in 0..<word.count {
                 let c = base[at + k]
-                if (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) != w[k] { return false }
+                if (c &- 0x41 < 26 ? c | 0x20 : c) != word[k] { return false }
             }
             return true
         }

@@ -89,19 +89,34 @@ enum Syscall {
     }
 
     /// Reads from the current position until end of file.
+    /// Reads to the end of `fd` straight into the array's room (no zero-filled buffer, no second copy); the room
+    /// doubles when the file turns out longer than `sizeHint`.
     static func readToEnd(_ fd: Int32, sizeHint: Int, path: String) throws(StoreError) -> [UInt8] {
         var result = [UInt8]()
-        result.reserveCapacity(sizeHint + 1)
-        let chunk = max(4096, min(sizeHint + 1, 1 << 20))
-        var buffer = [UInt8](repeating: 0, count: chunk)
+        var capacity = max(sizeHint + 1, 4096)
         while true {
-            let r = buffer.withUnsafeMutableBytes { raw in retrying { Glibc.read(fd, raw.baseAddress!, chunk) } }
-            switch r {
-            case .success(let n):
-                if n == 0 { return result }
-                result.append(contentsOf: buffer[0..<n])
-            case .failure(let err): throw err.storeError(operation: "read", path: path)
+            var failure: Errno?
+            let previous = result
+            result = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                let base = buffer.baseAddress!
+                previous.withUnsafeBufferPointer { old in
+                    if let start = old.baseAddress { base.update(from: start, count: old.count) }
+                }
+                count = previous.count
+                while count < capacity {
+                    switch retrying({ Glibc.read(fd, base + count, capacity - count) }) {
+                    case .success(let n):
+                        if n == 0 { return }
+                        count += n
+                    case .failure(let err):
+                        failure = err
+                        return
+                    }
+                }
             }
+            if let failure { throw failure.storeError(operation: "read", path: path) }
+            if result.count < capacity { return result }
+            capacity *= 2
         }
     }
 

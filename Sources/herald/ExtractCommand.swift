@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldExtract
+import HeraldStore
 import Synchronization
 
 struct ExtractCommand: ParsableCommand {
@@ -25,7 +26,7 @@ struct ExtractCommand: ParsableCommand {
     var jobs: Int = 1
 
     static func extractLine(directory: String, name: String) -> [UInt8] {
-        guard let bytes = readFile(directory + "/" + name) else {
+        guard let bytes = try? AtomicFile.read(directory + "/" + name) else {
             FileHandle.standardError.write(Data("herald: cannot read \(directory)/\(name)\n".utf8))
             return []
         }
@@ -49,7 +50,7 @@ struct ExtractCommand: ParsableCommand {
                 for name in names { _ = writeOut(Self.extractLine(directory: dir, name: name)) }
                 return
             }
-            let window = workers == 1 ? 1 : workers * 16
+            let window = workers * 16
             var start = 0
             while start < names.count {
                 let slice = Array(names[start..<min(start + window, names.count)])
@@ -75,44 +76,10 @@ struct ExtractCommand: ParsableCommand {
             }
             return
         }
-        guard let file, let bytes = FileManager.default.contents(atPath: file) else {
+        guard let file, let bytes = try? AtomicFile.read(file) else {
             throw fail("cannot read \(file ?? "")")
         }
-        let article = ArticleExtractor.extract(ExtractionInput(html: Array(bytes), url: url, httpContentType: nil))
+        let article = ArticleExtractor.extract(ExtractionInput(html: bytes, url: url, httpContentType: nil))
         writeOut(ArticleJSON.encode(article) + [0x0A])
-    }
-}
-
-/// The whole file as bytes, read straight into the array (no zero fill, no Data in between); nil when it cannot be
-/// read.
-private func readFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else { return nil }
-    var capacity = max(Int(info.st_size), 0) + 1
-    var bytes: [UInt8] = []
-    while true {
-        var failed = false
-        let previous = bytes
-        bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-            let base = buffer.baseAddress!
-            previous.withUnsafeBufferPointer { old in
-                if let o = old.baseAddress { base.update(from: o, count: old.count) }
-            }
-            count = previous.count
-            while count < capacity {
-                let n = read(fd, base + count, capacity - count)
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { failed = true }
-                if n <= 0 { break }
-                count += n
-            }
-        }
-        if failed { return nil }
-        // A file that grew while being read: keep reading into a bigger array.
-        if bytes.count < capacity { return bytes }
-        capacity *= 2
     }
 }

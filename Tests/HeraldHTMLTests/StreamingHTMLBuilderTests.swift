@@ -31,39 +31,16 @@ import Glibc
     }
 
     @Test func matchesTreeBuilderOnFixtures() throws {
-        // #filePath is .../Tests/HeraldHTMLTests/StreamingHTMLBuilderTests.swift.
-        var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(2)
-        let fixtures = parts.joined(separator: "/") + "/HeraldExtractTests/Fixtures"
-        for (name, encoding) in [
-            ("body_twice.html", "utf-8"), ("br_separated.html", "utf-8"), ("furniture.html", "utf-8"),
-            ("jsonld_graph.html", "utf-8"), ("nested_tables.html", "utf-8"), ("shift_jis.html", "shift_jis"),
-            ("euc_kr.html", "euc-kr"), ("windows1252_undeclared.html", "windows-1252"),
-        ] {
-            let bytes = try #require(Self.read(fixtures + "/" + name), "missing fixture \(name)")
-            expectSameDocument(bytes, encoding: encoding, label: name)
+        for page in TestPages.fixtures() {
+            let bytes = try #require(page.bytes, "missing fixture \(page.name)")
+            expectSameDocument(bytes, encoding: page.encoding, label: page.name)
         }
     }
 
-    /// Every *.html file in $HERALD_HTML_EQUIVALENCE_DIR (for example the unpacked benchmark pages).
     @Test func matchesTreeBuilderOnDirectory() {
-        guard let dir = getenv("HERALD_HTML_EQUIVALENCE_DIR").map({ String(cString: $0) }),
-            let handle = opendir(dir)
-        else {
-            print("skipping: HERALD_HTML_EQUIVALENCE_DIR not set")
-            return
-        }
-        defer { closedir(handle) }
-        var checked = 0
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
-            guard name.hasSuffix(".html"), let bytes = Self.read(dir + "/" + name) else { continue }
-            expectSameDocument(bytes, encoding: "utf-8", label: name)
-            checked += 1
-        }
-        #expect(checked > 0)
+        guard let pages = TestPages.equivalenceDirectory() else { return }
+        for page in pages { expectSameDocument(page.bytes ?? [], encoding: page.encoding, label: page.name) }
+        #expect(!pages.isEmpty)
     }
 
     private func expectSameDocument(_ bytes: [UInt8], encoding: String?, label: String) {
@@ -82,18 +59,5 @@ import Glibc
             #expect(!mismatch, "\(label): node \(i) differs")
             if mismatch { return }
         }
-    }
-
-    static func read(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, file)
-            if n <= 0 { break }
-            out += chunk[0..<n]
-        }
-        return out
     }
 }

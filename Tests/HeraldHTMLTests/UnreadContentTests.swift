@@ -56,16 +56,18 @@ import Glibc
 
     /// Random pages assembled from awkward pieces (unclosed quotes and comments, stray "<", nested svg, raw text that
     /// looks like markup, attributes in every quoting style): cutting must never change what is left.
-    static func randomPage(_ generator: inout UnreadSplitMix) -> String {
+    static func randomPage(_ state: inout UInt64) -> String {
         var html = ""
-        for _ in 0..<(4 + Int(generator.next() % 40)) { html += awkwardPieces[Int(generator.next() % UInt64(awkwardPieces.count))] }
+        for _ in 0..<(4 + Int(nextRandom(&state) % 40)) {
+            html += awkwardPieces[Int(nextRandom(&state) % UInt64(awkwardPieces.count))]
+        }
         return html
     }
 
     @Test func randomAwkwardPages() {
-        var generator = UnreadSplitMix(seed: 2026)
+        var state: UInt64 = 2026
         for round in 0..<1500 {
-            let html = Self.randomPage(&generator)
+            let html = Self.randomPage(&state)
             expectSameAfterOmission(Array(html.utf8), encoding: "utf-8", label: "round \(round): \(html)")
         }
     }
@@ -126,39 +128,16 @@ import Glibc
     }
 
     @Test func fixtures() throws {
-        var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(2)
-        let fixtures = parts.joined(separator: "/") + "/HeraldExtractTests/Fixtures"
-        for (name, encoding) in [
-            ("body_twice.html", "utf-8"), ("br_separated.html", "utf-8"), ("furniture.html", "utf-8"),
-            ("jsonld_graph.html", "utf-8"), ("nested_tables.html", "utf-8"), ("shift_jis.html", "shift_jis"),
-            ("euc_kr.html", "euc-kr"), ("windows1252_undeclared.html", "windows-1252"),
-        ] {
-            let bytes = try #require(StreamingHTMLBuilderTests.read(fixtures + "/" + name), "missing fixture \(name)")
-            expectSameAfterOmission(bytes, encoding: encoding, label: name)
+        for page in TestPages.fixtures() {
+            let bytes = try #require(page.bytes, "missing fixture \(page.name)")
+            expectSameAfterOmission(bytes, encoding: page.encoding, label: page.name)
         }
     }
 
-    /// Every *.html file in $HERALD_HTML_EQUIVALENCE_DIR (for example the unpacked benchmark pages).
     @Test func directory() {
-        guard let dir = getenv("HERALD_HTML_EQUIVALENCE_DIR").map({ String(cString: $0) }), let handle = opendir(dir)
-        else {
-            print("skipping: HERALD_HTML_EQUIVALENCE_DIR not set")
-            return
-        }
-        defer { closedir(handle) }
-        var checked = 0
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
-            guard name.hasSuffix(".html"), let bytes = StreamingHTMLBuilderTests.read(dir + "/" + name) else {
-                continue
-            }
-            expectSameAfterOmission(bytes, encoding: "utf-8", label: name)
-            checked += 1
-        }
-        #expect(checked > 0)
+        guard let pages = TestPages.equivalenceDirectory() else { return }
+        for page in pages { expectSameAfterOmission(page.bytes ?? [], encoding: page.encoding, label: page.name) }
+        #expect(!pages.isEmpty)
     }
 
     private func expectSameAfterOmission(_ bytes: [UInt8], encoding: String, label: String) {
@@ -225,15 +204,8 @@ import Glibc
     }
 }
 
-/// A small deterministic generator, so a failing page can be reproduced.
-struct UnreadSplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// A linear congruential step: deterministic numbers, so a failing page can be reproduced.
+func nextRandom(_ state: inout UInt64) -> UInt64 {
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return state >> 33
 }
