@@ -717,16 +717,18 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
     @Test func singleFileLogIsMigratedIntoTheFirstSegment() throws {
         try withTemporaryDirectory { dir throws in
             let epoch = "0d2f7c1e-1111-4222-8333-944455556666"
+            // Written "now", so the one-day age rotation never meets them whatever today's date is.
+            let written = RFC3339.nowString()
             var bytes: [UInt8] = []
             for seq in 1...3 {
                 let event = ChangeEvent(
-                    seq: UInt64(seq), epoch: epoch, time: "2026-11-22T04:00:00.000Z", type: "article.created",
+                    seq: UInt64(seq), epoch: epoch, time: written, type: "article.created",
                     subject: "articles/\(seq)", data: [:])
                 bytes += try ChangeEventEncoder.encode(event) + [0x0A]
             }
             try AtomicFile.write(bytes, to: "\(dir)/changes.ndjson")
             try AtomicFile.write(
-                Array(#"{"created":"2026-11-22T04:00:00.000Z","epoch":"\#(epoch)"}"#.utf8), to: "\(dir)/log.json")
+                Array(#"{"created":"\#(written)","epoch":"\#(epoch)"}"#.utf8), to: "\(dir)/log.json")
 
             let log = try openLog(dir)
             #expect(log.epoch == epoch)
