@@ -40,7 +40,7 @@ public enum Daemon {
         let scheduler = FeedScheduler(engine: engine, logger: logger) {
             if notifier.isActive { notifier.notify("STATUS=\(await status())") }
         }
-        let control = try ControlServer(path: store.controlSocketPath, logger: logger) { request in
+        let control = try ControlServer(path: store.controlSocketPath, logger: logger) { [scheduler] request in
             switch request.op {
             case "ping":
                 return ControlResponse(ok: true, pid: getpid())
@@ -49,7 +49,7 @@ public enum Daemon {
                     return ControlResponse(ok: false, error: "reingest needs one of all, feed or url")
                 }
                 do {
-                    return ControlResponse(ok: true, reingest: try await engine.reingest(scope))
+                    return ControlResponse(ok: true, reingest: try await engine.reingest(scope, runner: scheduler))
                 } catch let error as ReingestError {
                     return ControlResponse(ok: false, error: error.message)
                 } catch {

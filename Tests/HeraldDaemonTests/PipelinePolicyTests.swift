@@ -6,32 +6,7 @@ import Testing
 @testable import HeraldDaemon
 
 @Suite struct PipelinePolicyTests {
-    func config(interval: Duration = .seconds(900), jitter: Double = 0.1) -> HeraldConfig {
-        var c = HeraldConfig()
-        c.interval = interval
-        c.jitter = jitter
-        return c
-    }
-
     let feed = HeraldConfig.FeedConfig(id: "f", url: "https://news.example.org/rss", interval: nil, tags: [], line: 1)
-
-    @Test func intervalsCarryJitterWithinBounds() {
-        let c = config()
-        #expect(PollSchedule.nextInterval(config: c, feed: feed, random: 0) == 900)
-        #expect(abs(PollSchedule.nextInterval(config: c, feed: feed, random: 1) - 990) < 1e-6)
-        #expect(abs(PollSchedule.nextInterval(config: c, feed: feed, random: -1) - 810) < 1e-6)
-    }
-
-    @Test func backoffGrowsAndIsCapped() {
-        let c = config()
-        let waits = (1...12).map { PollSchedule.backoff(config: c, feed: feed, failures: $0, random: 0) }
-        #expect(waits[0] == 225)
-        #expect(waits[1] == 450)
-        #expect(zip(waits, waits.dropFirst()).allSatisfy { $0 <= $1 })
-        #expect(abs((waits.last ?? 0) - 6 * 3600) < 1e-6)
-        let fast = config(interval: .seconds(2))
-        #expect(PollSchedule.backoff(config: fast, feed: feed, failures: 1, random: 0) == 2)
-    }
 
     @Test func linkPolicy() throws {
         let web = "https://news.example.org/rss"
