@@ -1,3 +1,5 @@
+import Foundation
+
 /// A request as received by ``TestHTTPServer``.
 public struct TestRequest: Sendable {
     /// The method, e.g. `GET`.
@@ -12,6 +14,8 @@ public struct TestRequest: Sendable {
     public var headers: [String: String]
     /// The request body (read according to Content-Length).
     public var body: [UInt8]
+    /// When the server had read the request.
+    public var receivedAt: Date
 
     /// Creates a request; normally only the server does this.
     public init(
@@ -29,5 +33,6 @@ public struct TestRequest: Sendable {
         self.version = version
         self.headers = headers
         self.body = body
+        self.receivedAt = Date()
     }
 }
