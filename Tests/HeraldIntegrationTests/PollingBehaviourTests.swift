@@ -254,4 +254,40 @@ import Testing
         #expect(server.requests(for: "/ok.xml").count == 1)
         #expect(server.requests(for: "/down.xml").count == 1)
     }
+
+    @Test func aFirstPollFetchesOnlyTheBacklogAndRemembersTheRest() throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let seeds = (0..<30).map { "b\($0)" }
+        pages(server, seeds + ["fresh"])
+        // Newest first: b0 is the latest, one hour apart.
+        func feedItems(_ list: [String]) -> [(guid: String, link: String, title: String, date: String)] {
+            list.enumerated().map { i, seed in
+                let hour = String(format: "%02d", 23 - i % 24)
+                let day = 16 - i / 24
+                return (guid: "g-\(seed)", link: "\(server.baseURL)/a/\(seed)", title: "The \(seed) story",
+                        date: "Mon, \(day) Nov 2026 \(hour):00:00 GMT")
+            }
+        }
+        let current = Mutex(Fixtures.rss(title: "B", items: feedItems(seeds)))
+        server.route("/b.xml") { _ in
+            TestResponse(status: 200, contentType: "application/rss+xml", text: current.withLock { $0 })
+        }
+        let sandbox = try Sandbox()
+        try sandbox.writeConfig(feeds: [("b", "\(server.baseURL)/b.xml")], interval: "1s", extra: "backlog: 5")
+        let daemon = try DaemonProcess(sandbox: sandbox)
+        sandbox.waitUntil("the backlog") { sandbox.events(ofType: "herald.article.created").count >= 5 }
+        sandbox.waitUntil("another poll") { server.requests(for: "/b.xml").count >= 3 }
+        current.withLock { $0 = Fixtures.rss(title: "B", items: feedItems(["fresh"] + seeds)) }
+        sandbox.waitUntil("the new entry") { sandbox.events(ofType: "herald.article.created").count >= 6 }
+        let polls = server.requests(for: "/b.xml").count
+        sandbox.waitUntil("two more polls") { server.requests(for: "/b.xml").count >= polls + 2 }
+        _ = daemon.terminate()
+        let titles = Set(sandbox.events(ofType: "herald.article.created").compactMap { data($0)["title"] as? String })
+        #expect(titles.count == 6)
+        #expect(titles.contains("The fresh story") && titles.contains("The b0 story") && titles.contains("The b4 story"))
+        #expect(!titles.contains("The b5 story"))
+        let fetched = seeds.filter { !server.requests(for: "/a/\($0)").isEmpty }
+        #expect(fetched == ["b0", "b1", "b2", "b3", "b4"])
+    }
 }

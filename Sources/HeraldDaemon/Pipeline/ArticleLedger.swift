@@ -662,7 +662,7 @@ actor ArticleLedger {
     /// first poll) become tombstones. Writes the feed's state only when something changed.
     func noteDocument(
         feedID: String, url: String, presentKeys: Set<String>, seenOnly: [(key: String, articleID: String)],
-        now: Date, retention: TimeInterval
+        now: Date, retention: TimeInterval, save: Bool = true
     ) async throws {
         var state = feeds[feedID] ?? FeedState(id: feedID, url: url)
         var changed = feeds[feedID] == nil && !seenOnly.isEmpty
@@ -696,7 +696,7 @@ actor ArticleLedger {
         guard changed else { return }
         feeds[feedID] = state
         indexAliases(state)
-        try await saveDurably(feedID)
+        if save { try await saveDurably(feedID) }
     }
 
     /// Sets or clears the page retry of an entry.

@@ -254,12 +254,14 @@ struct FeedIngest: Sendable {
             }
         }
         report.pageFailures = failures
-        for outcome in try await ledger.record(candidates.compactMap { $0 }) {
-            report.add(outcome)
-        }
+        let ready = candidates.compactMap { $0 }
+        // Noted first: when articles follow, their record writes the feed's state once for both.
         try await ledger.noteDocument(
             feedID: feed.id, url: feed.url, presentKeys: present, seenOnly: seenOnly, now: now(),
-            retention: PollSchedule.seconds(config.entryRetention))
+            retention: PollSchedule.seconds(config.entryRetention), save: ready.isEmpty)
+        for outcome in try await ledger.record(ready) {
+            report.add(outcome)
+        }
     }
 
     /// Fetches the pages of entries whose earlier attempt failed and whose retry is due; a page that arrives
@@ -372,8 +374,14 @@ struct FeedIngest: Sendable {
         }
         var keyed = entry
         keyed.key = key
-        let record = ArticleBuilder.record(
-            feed: feed, entry: keyed, extracted: extracted, finalURL: finalURL, fallbackReason: fallbackReason)
+        // Building the record turns the feed's HTML into text: CPU work, so on a worker too.
+        let page = extracted
+        let url = finalURL
+        let keyedEntry = keyed
+        let reason = fallbackReason
+        let record = try await workers.run {
+            ArticleBuilder.record(feed: feed, entry: keyedEntry, extracted: page, finalURL: url, fallbackReason: reason)
+        }
         var candidate = ArticleCandidate(
             feedID: feed.id, feedURL: feed.url, entryKey: key, fingerprint: Self.fingerprint(entry), record: record)
         candidate.pageRetry = retry

@@ -29,13 +29,16 @@ public final class ScheduleBook: Sendable {
     private let wake = NSCondition()
     private let done = DispatchSemaphore(value: 0)
     private let journalFD: Int32
+    /// The journal is folded into the snapshot once it exceeds this and twice the snapshot's estimated size.
+    private let compactAbove: Int
 
     var snapshotPath: String { directory + "/schedule.json" }
     var journalPath: String { directory + "/schedule.ndjson" }
 
     /// Loads the snapshot and journal under `directory` and starts the writer thread.
-    init(directory: String) throws {
+    init(directory: String, compactAbove: Int = 1 << 20) throws {
         self.directory = directory
+        self.compactAbove = compactAbove
         records = Mutex(try Self.load(directory: directory))
         let fd = open(directory + "/schedule.ndjson", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o640)
         guard fd >= 0 else {
@@ -123,7 +126,7 @@ public final class ScheduleBook: Sendable {
                         p.journalBytes += batch.count
                         return p.journalBytes
                     }
-                    if size > max(1 << 20, 2 * estimatedSnapshotBytes()) { compact() }
+                    if size > max(compactAbove, 2 * estimatedSnapshotBytes()) { compact() }
                 }
             }
             if stopping && pending.withLock({ $0.lines.isEmpty || $0.failure != nil }) { break }
