@@ -20,6 +20,11 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case tooLarge
         /// More redirects than ``FetchConfiguration/maxRedirects``.
         case tooManyRedirects
+        /// A `file://` URL names something other than a regular file (a directory, FIFO, device, socket or
+        /// symbolic link).
+        case notRegularFile
+        /// The host asked (by `Retry-After`) not to be contacted for longer than a fetch may wait in the queue.
+        case deferred
         /// The transfer failed after connecting (reset, truncated or malformed response, unreadable file).
         case network
         /// The fetch was cancelled, or the fetcher shut down.
