@@ -131,6 +131,7 @@ struct HostBudget {
     private var wakeUps = DueTimeHeap<String>()
     private var nextOrder: UInt64 = 0
     private var eventsSinceSweep = 0
+    private var eventsBetweenSweeps = 256
 
     init(settings: Settings) {
         self.settings = settings
@@ -307,8 +308,9 @@ struct HostBudget {
     /// Drops hosts that have nothing left to remember, every few hundred events (amortised O(1)).
     private mutating func sweepNowAndThen(now: ContinuousClock.Instant) -> Actions {
         eventsSinceSweep += 1
-        guard eventsSinceSweep >= max(256, hosts.count) else { return .none }
+        guard eventsSinceSweep >= eventsBetweenSweeps else { return .none }
         eventsSinceSweep = 0
+        defer { eventsBetweenSweeps = max(256, hosts.count) }
         let longest = max(settings.pageDelay, settings.feedDelay)
         hosts = hosts.filter { _, host in
             let paced = host.lastStart.map { $0.advanced(by: longest) > now } ?? false

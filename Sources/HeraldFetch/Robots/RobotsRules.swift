@@ -35,7 +35,7 @@ public struct RobotsRules: Sendable, Equatable {
         let text = String(decoding: bytes.prefix(RobotsRules.maximumBytes), as: UTF8.self)
         var current: Group?
         var lastWasAgent = false
-        for rawLine in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for rawLine in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
             var line = Substring(rawLine)
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
             guard let colon = line.firstIndex(of: ":") else { continue }
