@@ -229,4 +229,22 @@ import Testing
         #expect(wakeUps(100) == 99)
         #expect(wakeUps(1000) == 999)
     }
+
+    @Test func aLongQueueOnOneHostCostsLinearTime() {
+        // Ten times the queue may cost about ten times as much; a queue copied on every event would cost a
+        // hundred times. The bound (40×) is generous so that a loaded machine cannot fail it.
+        func cost(_ count: UInt64) -> Duration {
+            var budget = budget(connections: 1, page: .zero)
+            let clock = ContinuousClock()
+            return clock.measure {
+                for id in 1...count { _ = budget.requestWanted(id, host: "a", kind: .page, now: at(0)) }
+                var current: UInt64? = 1
+                while let id = current { current = budget.finished(id, outcome: .answered, now: at(0)).start.first }
+            }
+        }
+        _ = cost(1000)  // warm up
+        let small = cost(3000)
+        let large = cost(30_000)
+        #expect(large < small * 40, "3,000 requests: \(small), 30,000: \(large)")
+    }
 }

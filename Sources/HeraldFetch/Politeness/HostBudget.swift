@@ -157,10 +157,10 @@ struct HostBudget {
 
     /// A started request ended.
     mutating func finished(_ id: UInt64, outcome: Outcome, now: ContinuousClock.Instant) -> Actions {
-        guard let (name, _) = hostOfRequest[id], var host = hosts[name], host.inFlight.contains(id) else {
-            return .none
-        }
+        guard let (name, _) = hostOfRequest[id], hosts[name]?.inFlight.contains(id) == true else { return .none }
         hostOfRequest[id] = nil
+        // Taken out of the dictionary while it changes, so its queues are never copied (copy-on-write).
+        var host = hosts.removeValue(forKey: name)!
         host.inFlight.remove(id)
         switch outcome {
         case .answered:
@@ -189,11 +189,10 @@ struct HostBudget {
 
     /// A request was cancelled, whether it was waiting or in flight; unknown ids are ignored.
     mutating func cancelled(_ id: UInt64, now: ContinuousClock.Instant) -> Actions {
-        guard let (name, kind) = hostOfRequest.removeValue(forKey: id), var host = hosts[name] else { return .none }
-        if host.inFlight.remove(id) == nil {
-            _ = host.lines[kind]?.remove(id: id)
+        guard let (name, kind) = hostOfRequest.removeValue(forKey: id), hosts[name] != nil else { return .none }
+        if hosts[name]!.inFlight.remove(id) == nil {
+            _ = hosts[name]!.lines[kind]?.remove(id: id)
         }
-        hosts[name] = host
         return pump(name, now: now)
     }
 
@@ -211,9 +210,8 @@ struct HostBudget {
         var actions = Actions()
         while let next = wakeUps.first, next.due <= now {
             _ = wakeUps.popFirst()
-            guard var host = hosts[next.key], host.scheduledWake == next.due else { continue }  // stale entry
-            host.scheduledWake = nil
-            hosts[next.key] = host
+            guard hosts[next.key]?.scheduledWake == next.due else { continue }  // a stale entry
+            hosts[next.key]!.scheduledWake = nil
             actions.append(pump(next.key, now: now))
         }
         return actions
@@ -261,7 +259,9 @@ struct HostBudget {
 
     /// Starts every waiting request of `name` that the rules allow now and schedules a wake-up for the rest.
     private mutating func pump(_ name: String, now: ContinuousClock.Instant) -> Actions {
-        guard var host = hosts[name] else { return .none }
+        // Taken out of the dictionary while it changes, so its queues are never copied (copy-on-write).
+        guard var host = hosts.removeValue(forKey: name) else { return .none }
+        defer { hosts[name] = host }
         var actions = Actions()
         if let notBefore = host.notBefore {
             if notBefore <= now {
@@ -301,7 +301,6 @@ struct HostBudget {
             host.scheduledWake = wake
             wakeUps.insert(wake, name)
         }
-        hosts[name] = host
         return actions
     }
 
