@@ -122,8 +122,10 @@ final class CurlMultiLoop {
             let wallNow = Date()
             response.retryAfter = response.headers["retry-after"].flatMap { RetryAfter.parse($0, now: wallNow) }
             response.freshnessLifetime = CacheFreshness.lifetime(
-                cacheControl: response.headers["cache-control"], expires: response.headers["expires"],
-                date: response.headers["date"], now: wallNow
+                cacheControl: response.headers["cache-control"],
+                expires: response.headers["expires"],
+                date: response.headers["date"],
+                now: wallNow
             )
             let throttled = response.status == 429 || response.status == 503
             queue.hopEnded(

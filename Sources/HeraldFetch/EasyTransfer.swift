@@ -250,8 +250,8 @@ final class EasyTransfer {
             return FetchError(
                 .tooLarge,
                 "response from \(url) announced a Content-Length over "
-                    + "\(FetchConfiguration.describeBytes(maxBodyBytes)); raise limits.max_body_bytes if this resource is "
-                    + "legitimately that large"
+                    + "\(FetchConfiguration.describeBytes(maxBodyBytes)); raise limits.max_body_bytes if this "
+                    + "resource is legitimately that large"
             )
         case CURLE_COULDNT_CONNECT where refusedAddress != nil:
             return FetchError(
@@ -271,7 +271,9 @@ final class EasyTransfer {
             return FetchError(.dns, "could not resolve the host name of \(url) (DNS): \(detail)")
         case CURLE_COULDNT_CONNECT:
             return FetchError(
-                .connect, "could not connect for \(url) (connection refused or host unreachable): \(detail)")
+                .connect,
+                "could not connect for \(url) (connection refused or host unreachable): \(detail)"
+            )
         case CURLE_OPERATION_TIMEDOUT:
             return FetchError(
                 .timeout,
@@ -283,7 +285,10 @@ final class EasyTransfer {
             CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,
             CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_USE_SSL_FAILED:
             return FetchError(
-                .tls, "the TLS handshake or certificate check failed for \(url) (an invalid or untrusted certificate?): \(detail)")
+                .tls,
+                "the TLS handshake or certificate check failed for \(url) (an invalid or untrusted "
+                    + "certificate?): \(detail)"
+            )
         case CURLE_ABORTED_BY_CALLBACK:
             return FetchError(.cancelled, "the fetch of \(url) was cancelled")
         case CURLE_OUT_OF_MEMORY, CURLE_FAILED_INIT, CURLE_BAD_FUNCTION_ARGUMENT, CURLE_NOT_BUILT_IN:

@@ -105,7 +105,9 @@ final class FetchQueue: Sendable {
                     FetchQueue.wakeUp(state)
                 }
             }
-            var resumptions: [Resumption] = [(continuation, .failure(FetchError(.cancelled, "the fetch was cancelled")))]
+            var resumptions: [Resumption] = [
+                (continuation, .failure(FetchError(.cancelled, "the fetch was cancelled")))
+            ]
             resumptions += FetchQueue.apply(state.budget.cancelled(id, now: now), now: now, &state)
             return resumptions
         }
@@ -203,7 +205,11 @@ final class FetchQueue: Sendable {
     }
 
     /// Moves released hops to `ready` (waking the curl thread) and fails deferred ones.
-    private static func apply(_ actions: HostBudget.Actions, now: ContinuousClock.Instant, _ state: inout State)
+    private static func apply(
+        _ actions: HostBudget.Actions,
+        now: ContinuousClock.Instant,
+        _ state: inout State
+    )
         -> [Resumption]
     {
         for id in actions.start {

@@ -104,7 +104,10 @@ final class LocalFileReader: Sendable {
         }
         return .success(
             FetchResponse(
-                status: 200, headers: ["content-length": String(body.count)], body: body, effectiveURL: url
+                status: 200,
+                headers: ["content-length": String(body.count)],
+                body: body,
+                effectiveURL: url
             )
         )
     }

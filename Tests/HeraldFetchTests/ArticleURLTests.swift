@@ -16,8 +16,10 @@ import Testing
         ("https://example.com/a?utm_source=rss&utm_medium=feed&id=7#top", "https://example.com/a?id=7"),
         ("https://example.com/a?id=7&UTM_Campaign=x", "https://example.com/a?id=7"),
         ("https://example.com/a?fbclid=abc", "https://example.com/a"),
-        ("https://example.com/a?gclid=1&dclid=2&msclkid=3&mc_cid=4&mc_eid=5&_ga=6&igshid=7&yclid=8&ref_src=9",
-         "https://example.com/a"),
+        (
+            "https://example.com/a?gclid=1&dclid=2&msclkid=3&mc_cid=4&mc_eid=5&_ga=6&igshid=7&yclid=8&ref_src=9",
+            "https://example.com/a"
+        ),
         ("https://example.com/a?page=2&fbclid=x&sort=new", "https://example.com/a?page=2&sort=new"),
         ("https://example.com/a?z=1&&y=2&", "https://example.com/a?z=1&y=2"),
         ("https://example.com/a?flag", "https://example.com/a?flag"),

@@ -17,7 +17,9 @@ import Testing
     func url(_ path: String) -> String { server.baseURL + path }
 
     func fetcher(
-        connections: Int = 4, pageDelay: Duration = .zero, clock: (@Sendable () -> ContinuousClock.Instant)? = nil
+        connections: Int = 4,
+        pageDelay: Duration = .zero,
+        clock: (@Sendable () -> ContinuousClock.Instant)? = nil
     ) throws -> Fetcher {
         var configuration = FetchConfiguration(userAgent: "HeraldTests/1.0")
         configuration.perHostConnections = connections
@@ -137,7 +139,9 @@ import Testing
         defer { fetcher.shutdown() }
         server.route("/robots.txt", TestResponse(status: 500))
         let verdict = await fetcher.robotsVerdict(
-            for: url("/page"), userAgentToken: "HeraldTests", trustedHost: "127.0.0.1"
+            for: url("/page"),
+            userAgentToken: "HeraldTests",
+            trustedHost: "127.0.0.1"
         )
         guard case .unavailable(let reason) = verdict else {
             Issue.record("expected unavailable, got \(verdict)")
@@ -147,7 +151,10 @@ import Testing
         #expect(verdict.permitsFetch)
         // Without the trusted host, a loopback robots.txt is refused by the address policy: unavailable too.
         let other = try TestHTTPServer()
-        let refused = await fetcher.robotsVerdict(for: "http://localhost:\(other.port)/x", userAgentToken: "HeraldTests")
+        let refused = await fetcher.robotsVerdict(
+            for: "http://localhost:\(other.port)/x",
+            userAgentToken: "HeraldTests"
+        )
         guard case .unavailable(let why) = refused else {
             Issue.record("expected unavailable, got \(refused)")
             return

@@ -8,7 +8,11 @@ import Testing
 
     @Test func rulesAreKeptForADay() {
         var cache = RobotsCache()
-        let stored = cache.store(.body(Array("User-agent: *\nDisallow: /x\n".utf8)), for: "https://a.example", now: at(seconds: 0))
+        let stored = cache.store(
+            .body(Array("User-agent: *\nDisallow: /x\n".utf8)),
+            for: "https://a.example",
+            now: at(seconds: 0)
+        )
         #expect(stored == .rules(RobotsRules(parsing: "User-agent: *\nDisallow: /x\n")))
         #expect(cache.lookup("https://a.example", now: at(seconds: 86_399)) == stored)
         #expect(cache.lookup("https://a.example", now: at(seconds: 86_400)) == nil)

@@ -4,7 +4,11 @@ import Testing
 
 /// robots.txt parsing and matching, on cases written after the examples of RFC 9309.
 @Suite struct RobotsRulesTests {
-    func verdict(_ text: String, _ path: String, agent: String = "HeraldBot/1.0 (+mailto:ops@example.org)")
+    func verdict(
+        _ text: String,
+        _ path: String,
+        agent: String = "HeraldBot/1.0 (+mailto:ops@example.org)"
+    )
         -> RobotsVerdict
     {
         RobotsRules(parsing: text).verdict(for: path, userAgentToken: agent)
@@ -123,7 +127,9 @@ import Testing
     }
 
     @Test func syntaxTolerance() {
-        let text = "\u{FEFF}USER-AGENT : *  # everyone\r\nDISALLOW:/x # comment\r\n\r\nnonsense line\r\nSitemap: https://e.example/s.xml\r\nDisallow:/y\n"
+        let text =
+            "\u{FEFF}USER-AGENT : *  # everyone\r\nDISALLOW:/x # comment\r\n\r\nnonsense line\r\n"
+            + "Sitemap: https://e.example/s.xml\r\nDisallow:/y\n"
         #expect(verdict(text, "/x") == .disallowed(rule: "/x"))
         // Sitemap and unknown lines do not end the group.
         #expect(verdict(text, "/y") == .disallowed(rule: "/y"))

@@ -21,7 +21,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "", "yesterday", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 29 Feb 2023 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT",
+        "", "yesterday", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 29 Feb 2023 08:49:37 GMT",
+        "Sun, 06 Nov 1994 24:00:00 GMT",
         "Sun, 06 Nov 1994 08:49:37 PST", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT",
         "Sun, 06 Nov 1994 08:49:37 GMT extra words here", "0", "-1",
     ])
@@ -118,11 +119,22 @@ import Testing
         let d = "https://b.example/4"
         #expect(FetchRedirect.permanentURL(of: []) == nil)
         #expect(FetchRedirect.permanentURL(of: [.init(status: 301, from: a, to: b)]) == b)
-        #expect(FetchRedirect.permanentURL(of: [.init(status: 308, from: a, to: b), .init(status: 301, from: b, to: c)]) == c)
-        #expect(FetchRedirect.permanentURL(of: [.init(status: 301, from: a, to: b), .init(status: 302, from: b, to: c),
-            .init(status: 301, from: c, to: d)]) == b)
+        #expect(
+            FetchRedirect.permanentURL(of: [.init(status: 308, from: a, to: b), .init(status: 301, from: b, to: c)])
+                == c
+        )
+        #expect(
+            FetchRedirect.permanentURL(of: [
+                .init(status: 301, from: a, to: b), .init(status: 302, from: b, to: c),
+                .init(status: 301, from: c, to: d),
+            ]) == b
+        )
         for status in [302, 303, 307] {
-            #expect(FetchRedirect.permanentURL(of: [.init(status: status, from: a, to: b), .init(status: 301, from: b, to: c)]) == nil)
+            #expect(
+                FetchRedirect.permanentURL(of: [
+                    .init(status: status, from: a, to: b), .init(status: 301, from: b, to: c),
+                ]) == nil
+            )
         }
     }
 }

@@ -147,7 +147,10 @@ struct HostBudget {
 
     /// A request for `host` wants to start.
     mutating func requestWanted(
-        _ id: UInt64, host: String, kind: FetchKind, now: ContinuousClock.Instant
+        _ id: UInt64,
+        host: String,
+        kind: FetchKind,
+        now: ContinuousClock.Instant
     ) -> Actions {
         hostOfRequest[id] = (host, kind)
         nextOrder += 1
@@ -229,8 +232,12 @@ struct HostBudget {
     func snapshot() -> [Snapshot] {
         hosts.map { name, host in
             Snapshot(
-                host: name, pageDelay: delay(for: .page, of: host), slowdown: host.slowdown,
-                crawlDelay: host.crawlDelay, queued: host.queued, inFlight: host.inFlight.count,
+                host: name,
+                pageDelay: delay(for: .page, of: host),
+                slowdown: host.slowdown,
+                crawlDelay: host.crawlDelay,
+                queued: host.queued,
+                inFlight: host.inFlight.count,
                 blockedUntil: host.notBefore
             )
         }.sorted { $0.host < $1.host }
@@ -286,7 +293,7 @@ struct HostBudget {
                 let earliest = earliestStart(kind, of: host)
                 if let earliest, earliest > now {
                     wake = min(wake ?? earliest, earliest)
-                } else if chosen == nil || head.order < chosen!.order {
+                } else if head.order < chosen?.order ?? .max {
                     chosen = (kind, head.order)
                 }
             }

@@ -190,7 +190,9 @@ extension UInt8 {
 extension StringProtocol {
     fileprivate func trimmingRobotsSpace() -> Substring {
         var slice = self[...]
-        while let first = slice.first, first == " " || first == "\t" || first == "\u{FEFF}" { slice = slice.dropFirst() }
+        while let first = slice.first, first == " " || first == "\t" || first == "\u{FEFF}" {
+            slice = slice.dropFirst()
+        }
         while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
         return Substring(slice)
     }

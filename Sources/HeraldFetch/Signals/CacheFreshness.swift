@@ -19,7 +19,9 @@ enum CacheFreshness {
                 let parts = directive.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
                 var value = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
-                if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+                if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                    value = String(value.dropFirst().dropLast())
+                }
                 switch name {
                 case "no-store", "no-cache": return nil
                 case "max-age": maxAge = maxAge ?? seconds(value)

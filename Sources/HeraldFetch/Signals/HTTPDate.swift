@@ -45,7 +45,8 @@ enum HTTPDate {
         guard rest.isEmpty else { return nil }
 
         let clock = time.split(separator: ":", omittingEmptySubsequences: false)
-        guard clock.count == 3, let hour = number(clock[0], digits: 1...2), let minute = number(clock[1], digits: 2...2),
+        guard clock.count == 3, let hour = number(clock[0], digits: 1...2),
+            let minute = number(clock[1], digits: 2...2),
             let second = number(clock[2], digits: 2...2), hour < 24, minute < 60, second <= 60
         else { return nil }
         guard year >= 1000, day >= 1, day <= daysIn(month: monthNumber, year: year) else { return nil }
