@@ -37,11 +37,14 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     /// What went wrong, for a person.
     public var message: String
+    /// For ``Code/deferred``: when the host allows contact again (its `Retry-After`, as an instant).
+    public var retryAfter: RetryAfter?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, retryAfter: RetryAfter? = nil) {
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     /// `code: message`.

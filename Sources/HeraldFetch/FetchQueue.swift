@@ -1,5 +1,6 @@
 internal import CCurl
 import Dispatch
+import Foundation
 import Synchronization
 
 /// A libcurl multi handle pointer that may be passed between threads.
@@ -220,11 +221,13 @@ final class FetchQueue: Sendable {
         for deferred in actions.deferred {
             let job = state.queued.removeValue(forKey: deferred.id)
             guard let continuation = state.waiting.removeValue(forKey: deferred.id) else { continue }
-            let seconds = Int(now.duration(to: deferred.until).timeInterval.rounded(.up))
+            let wait = now.duration(to: deferred.until)
+            let seconds = Int(wait.timeInterval.rounded(.up))
             let error = FetchError(
                 .deferred,
                 "\(deferred.host) asked (Retry-After) not to be contacted for another \(seconds) s, longer than a "
-                    + "fetch may wait; \(job?.url ?? "the URL") was not requested, try again later"
+                    + "fetch may wait; \(job?.url ?? "the URL") was not requested, try again later",
+                retryAfter: RetryAfter(delay: wait, now: Date())
             )
             resumptions.append((continuation, .failure(error)))
         }

@@ -95,6 +95,8 @@ import Testing
         } catch {
             #expect(error.code == .deferred)
             #expect(error.message.contains("Retry-After"))
+            let wait = try #require(error.retryAfter?.delay)
+            #expect(wait > .seconds(3500) && wait <= .seconds(3600))
         }
         #expect(server.requests(for: "/next").count == 1)
     }
