@@ -12,13 +12,13 @@ import Testing
         let web = "https://news.example.org/rss"
         #expect(
             PageLinkPolicy.decide(link: "https://news.example.org/a", feedURL: web, allowPrivateNetworks: false)
-                == .fetch(url: "https://news.example.org/a", addressPolicy: .any, allowFile: false))
+                == .fetch(url: "https://news.example.org/a", addressPolicy: .publicOnly, trustedHost: "news.example.org", allowFile: false))
         #expect(
             PageLinkPolicy.decide(link: "https://other.example.com/a", feedURL: web, allowPrivateNetworks: false)
-                == .fetch(url: "https://other.example.com/a", addressPolicy: .publicOnly, allowFile: false))
+                == .fetch(url: "https://other.example.com/a", addressPolicy: .publicOnly, trustedHost: "news.example.org", allowFile: false))
         #expect(
             PageLinkPolicy.decide(link: "https://other.example.com/a", feedURL: web, allowPrivateNetworks: true)
-                == .fetch(url: "https://other.example.com/a", addressPolicy: .any, allowFile: false))
+                == .fetch(url: "https://other.example.com/a", addressPolicy: .any, trustedHost: "news.example.org", allowFile: false))
         for bad in ["javascript:alert(1)", "data:text/html,hi", "file:///etc/passwd", "ftp://x/y", "not a url"] {
             guard case .refuse = PageLinkPolicy.decide(link: bad, feedURL: web, allowPrivateNetworks: true) else {
                 Issue.record("\(bad) should be refused")
@@ -32,7 +32,7 @@ import Testing
         FileManager.default.createFile(atPath: dir + "/feed.xml", contents: Data())
         FileManager.default.createFile(atPath: dir + "/sub/page.html", contents: Data())
         let local = URL(fileURLWithPath: dir + "/feed.xml").absoluteString
-        guard case .fetch(_, _, true) = PageLinkPolicy.decide(
+        guard case .fetch(_, _, _, true) = PageLinkPolicy.decide(
             link: URL(fileURLWithPath: dir + "/sub/page.html").absoluteString, feedURL: local, allowPrivateNetworks: false)
         else {
             Issue.record("a file beside a local feed is allowed")

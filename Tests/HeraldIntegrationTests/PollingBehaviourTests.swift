@@ -49,8 +49,8 @@ import Testing
         #expect(data(failed)["reason_code"] as? String == "http_429")
         #expect(data(failed)["http_status"] as? Int == 429)
         // The second request came no sooner than the server asked (3 s), although the interval is 1 s.
-        let gap = polls[1].receivedAt.timeIntervalSince(polls[0].receivedAt)
-        #expect(gap >= 2.9, "second poll after \(gap) s")
+        let gap = polls[1].receivedAt - polls[0].receivedAt
+        #expect(gap >= .milliseconds(2900), "second poll after \(gap)")
         #expect(!sandbox.events(ofType: "herald.feed.recovered").isEmpty)
     }
 
@@ -289,5 +289,50 @@ import Testing
         #expect(!titles.contains("The b5 story"))
         let fetched = seeds.filter { !server.requests(for: "/a/\($0)").isEmpty }
         #expect(fetched == ["b0", "b1", "b2", "b3", "b4"])
+    }
+
+    @Test func oneHostGetsNoMoreConnectionsOrRequestsThanItsBudget() throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let seeds = (0..<200).map { "p\($0)" }
+        pages(server, seeds)
+        server.feed("/many.xml", Fixtures.rss(title: "Many", items: items(server, seeds)))
+        let sandbox = try Sandbox()
+        try sandbox.writeConfig(
+            feeds: [("many", "\(server.baseURL)/many.xml")], interval: "1h", extra: "backlog: 500",
+            limits: "  per_host_connections: 2\n  per_host_delay: 30ms")
+        let daemon = try DaemonProcess(sandbox: sandbox)
+        sandbox.waitUntil("200 articles", timeout: 60) { sandbox.events(ofType: "herald.article.created").count == 200 }
+        _ = daemon.terminate()
+        #expect(server.peakConcurrentRequestCount <= 2)
+        let starts = seeds.compactMap { server.requests(for: "/a/\($0)").first?.receivedAt }.sorted()
+        #expect(starts.count == 200)
+        // Requests start at least 30 ms apart; allow the server's own reading jitter half of that.
+        let close = zip(starts, starts.dropFirst()).filter { $1 - $0 < .milliseconds(15) }.count
+        #expect(close == 0, "\(close) page requests started less than 15 ms after the previous one")
+    }
+
+    @Test func robotsTxtDisallowIsHonouredForPagesNotFeeds() throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        pages(server, ["open"])
+        server.page("/private/secret", Fixtures.article(title: "Secret", paragraphs: Fixtures.paragraphs("secret")))
+        server.route("/robots.txt", TestResponse(status: 200, contentType: "text/plain", text: "User-agent: *\nDisallow: /private/\nDisallow: /feeds/\n"))
+        server.feed("/feeds/r.xml", Fixtures.rss(title: "R", items: items(server, ["open"]) + [
+            (guid: "s", link: "\(server.baseURL)/private/secret", title: "Secret", date: Self.date),
+        ]))
+        let sandbox = try Sandbox()
+        try sandbox.writeConfig(feeds: [("r", "\(server.baseURL)/feeds/r.xml")], interval: "1h", extra: "robots: true")
+        let daemon = try DaemonProcess(sandbox: sandbox)
+        sandbox.waitUntil("two articles") { sandbox.events(ofType: "herald.article.created").count == 2 }
+        _ = daemon.terminate()
+        #expect(server.requests(for: "/private/secret").isEmpty)
+        #expect(server.requests(for: "/a/open").count == 1)
+        #expect(server.requests(for: "/robots.txt").count == 1, "cached for the host")
+        let secret = try #require(sandbox.events(ofType: "herald.article.created").first { data($0)["title"] as? String == "Secret" })
+        #expect(data(secret)["source"] as? String == "feed")
+        let record = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sandbox.stateDirectory + "/" + (data(secret)["path"] as! String)))) as? [String: Any])
+        #expect(((record["extraction"] as? [String: Any])?["reason"] as? String)?.contains("robots.txt") == true)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldFetch
 import HeraldSimilarity
 import HeraldStore
 import Logging

@@ -17,9 +17,12 @@ enum FailureReasons {
         case .schemeNotAllowed: (code, failureClass) = ("scheme_not_allowed", .permanent)
         case .invalidURL: (code, failureClass) = ("invalid_url", .permanent)
         case .network: (code, failureClass) = ("network", .transient)
+        case .notRegularFile: (code, failureClass) = ("not_regular_file", .permanent)
+        case .deferred: (code, failureClass) = ("deferred", .transient)
         default: (code, failureClass) = (error.code.rawValue, .transient)
         }
-        return PollFailureInfo(code: code, message: error.message, failureClass: failureClass, status: nil)
+        return PollFailureInfo(
+            code: code, message: error.message, failureClass: failureClass, status: nil, retryAfter: error.retryAfter?.date)
     }
 
     static func of(status: Int, response: FetchResponse, now: Date) -> PollFailureInfo {

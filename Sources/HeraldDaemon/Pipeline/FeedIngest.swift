@@ -51,10 +51,9 @@ struct FeedIngest: Sendable {
         }
 
         let conditional = mode == .scheduled && PollPlanner.sendsValidators(schedule, policy: policy, now: started)
-        var request = FetchRequest(url: schedule.pollURL)
+        var request = FetchRequest(url: schedule.pollURL, kind: .feed)
         request.allowFileScheme = schedule.pollURL.lowercased().hasPrefix("file:")
         request.accept = Self.feedAccept
-        request.markAsFeed()
         if conditional {
             request.etag = schedule.etag
             request.lastModified = schedule.lastModified
@@ -313,15 +312,17 @@ struct FeedIngest: Sendable {
         switch PageLinkPolicy.decide(link: link, feedURL: feed.url, allowPrivateNetworks: config.allowPrivateNetworks) {
         case .refuse(let reason):
             return .failed("page not fetched: \(reason)", retryable: false)
-        case .fetch(let url, let policy, let allowFile):
-            if config.robots, !allowFile, let refusal = await robotsRefusal(url) {
+        case .fetch(let url, let policy, let trustedHost, let allowFile):
+            if config.robots, !allowFile,
+                let refusal = await robotsRefusal(url, addressPolicy: policy, trustedHost: trustedHost)
+            {
                 return .failed(refusal, retryable: false)
             }
-            var request = FetchRequest(url: url)
+            var request = FetchRequest(url: url, kind: .page)
             request.addressPolicy = policy
+            request.trustedHost = trustedHost
             request.allowFileScheme = allowFile
             request.accept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-            request.markAsPage(feedURL: feed.url)
             do {
                 let response = try await fetcher.fetch(request)
                 guard (200..<300).contains(response.status) else {
@@ -343,9 +344,15 @@ struct FeedIngest: Sendable {
         }
     }
 
-    /// The robots.txt refusal of a page URL, if any.
-    private func robotsRefusal(_ url: String) async -> String? {
-        await fetcher.robotsRefusal(for: url, userAgent: config.userAgent)
+    /// Why robots.txt refuses a page URL to Herald, nil when it allows it (or cannot be read: see
+    /// ``RobotsVerdict/unavailable(reason:)``).
+    private func robotsRefusal(_ url: String, addressPolicy: AddressPolicy, trustedHost: String?) async -> String? {
+        let verdict = await fetcher.robotsVerdict(
+            for: url, userAgentToken: config.robotsToken, addressPolicy: addressPolicy, trustedHost: trustedHost)
+        if case .disallowed(let rule) = verdict {
+            return "page not fetched: the site's robots.txt disallows it for \(config.robotsToken) (rule \"\(rule)\")"
+        }
+        return nil
     }
 
     /// Fetches and extracts one entry's page; falls back to the feed's own text. Returns whether the page failed.

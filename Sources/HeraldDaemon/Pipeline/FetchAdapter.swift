@@ -6,51 +6,29 @@ import HeraldFetch
 
 /// Fetch settings from the configuration.
 enum FetchAdapter {
-    static func configure(_ fetch: inout FetchConfiguration, config: HeraldConfig) {}
+    static func configure(_ fetch: inout FetchConfiguration, config: HeraldConfig) {
+        fetch.perHostDelay = config.limits.perHostDelay
+        fetch.perHostFeedDelay = config.limits.perHostFeedDelay
+    }
 }
 
-extension FetchRequest {
-    /// Marks a feed request (the host budget's feed rules apply).
-    mutating func markAsFeed() {}
-
-    /// Marks an article page request found in the feed at `feedURL`.
-    mutating func markAsPage(feedURL: String) {}
+extension HeraldConfig {
+    /// The product token robots.txt groups are matched against: the User-Agent up to its first `/` or space.
+    var robotsToken: String {
+        let token = userAgent.prefix { $0 != "/" && $0 != " " }
+        return token.isEmpty ? "Herald" : String(token)
+    }
 }
 
 extension FetchResponse {
     /// The URL a chain of permanent redirects (301/308) from the requested URL led to.
-    var movedPermanentlyTo: String? { nil }
+    var movedPermanentlyTo: String? { permanentURL }
 
     /// Retry-After (seconds or an HTTP date) as an instant.
-    func retryAfterDate(now: Date) -> Date? {
-        guard let value = headers.first(where: { $0.key.lowercased() == "retry-after" })?.value else { return nil }
-        if let seconds = Double(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
-            return now.addingTimeInterval(min(seconds, 7 * 86_400))
-        }
-        return nil
-    }
+    func retryAfterDate(now: Date) -> Date? { retryAfter?.date }
 
-    /// Cache-Control max-age, in seconds.
-    var freshnessSeconds: Double? {
-        guard let value = headers.first(where: { $0.key.lowercased() == "cache-control" })?.value.lowercased() else {
-            return nil
-        }
-        for part in value.split(separator: ",") {
-            let item = part.trimmingCharacters(in: .whitespaces)
-            if item.hasPrefix("max-age="), let n = Double(item.dropFirst(8)) { return n }
-        }
-        return nil
-    }
-}
-
-extension Fetcher {
-    /// Why robots.txt refuses `url` to Herald, nil when it allows it.
-    func robotsRefusal(for url: String, userAgent: String) async -> String? { nil }
-}
-
-/// Canonical article URLs: the same story reached by two links is one article.
-enum ArticleURL {
-    static func canonical(_ url: String) -> String { url }
+    /// Cache-Control max-age (or Expires − Date), in seconds.
+    var freshnessSeconds: Double? { freshnessLifetime.map(PollSchedule.seconds) }
 }
 
 extension ServerHints {

@@ -46,7 +46,10 @@ final class Sandbox: @unchecked Sendable {
     }
 
     /// Writes a configuration polling `feeds` (id, url) every `interval` (the adaptive interval held there).
-    func writeConfig(feeds: [(String, String)], interval: String = "1h", extra: String = "") throws {
+    /// `limits` replaces the default extra limits (no delay between a host's page requests).
+    func writeConfig(
+        feeds: [(String, String)], interval: String = "1h", extra: String = "", limits: String = "  per_host_delay: 0s"
+    ) throws {
         var text = """
             state_dir: state
             contact: mailto:tests@example.org
@@ -59,7 +62,7 @@ final class Sandbox: @unchecked Sendable {
             limits:
               total_timeout: 2s
               connect_timeout: 1s
-              per_host_delay: 0s
+            \(limits)
             \(extra)
             feeds:
 
