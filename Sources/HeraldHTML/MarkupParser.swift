@@ -4,12 +4,38 @@ internal import CLibXML2
 import Glibc
 #endif
 
-/// A document could not be parsed at all.
+/// A document could not be parsed at all, or its parse was stopped.
 public struct MarkupError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure.
+    public enum Code: Sendable, Equatable {
+        /// Nothing usable could be read.
+        case malformed
+        /// The parse ran past its `ParseBudget` deadline.
+        case timeBudgetExceeded
+        /// The parse's `ParseBudget` was cancelled.
+        case cancelled
+        /// The document would hold more than the output limit (`MarkupDocument.outputLimit(forInputBytes:)`) or
+        /// `MarkupDocument.maximumNodes`.
+        case tooLarge
+    }
+
+    /// The kind of failure.
+    public var code: Code
     /// What went wrong, for a person.
     public var message: String
     /// Same as `message`.
     public var description: String { message }
+
+    /// An error of `code`.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// A `.malformed` error.
+    public init(message: String) {
+        self.init(.malformed, message)
+    }
 }
 
 private let libxml2Ready: Bool = {
@@ -83,43 +109,35 @@ public enum MarkupParser {
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue
     )
 
-    /// Parses XML safely: no DTD loading, no network, no external entities, no entity substitution.
+    /// Parses XML safely: no DTD loading, no network, no external entities, no entity substitution at all.
     ///
     /// Recovery is on: a document with errors still yields what could be read, with the errors in
-    /// `MarkupDocument.errors`.
-    /// - Throws: `MarkupError` when no root element can be recovered.
-    public static func parseXML(_ bytes: [UInt8]) throws(MarkupError) -> MarkupDocument {
+    /// `MarkupDocument.errors`. Only the five predefined entities and character references are decoded; any other
+    /// entity reference is dropped, whatever the internal subset declares (see `StreamingXMLBuilder`).
+    /// - Parameter budget: stops the parse when it runs out (nil: no limit).
+    /// - Throws: `MarkupError`: `.malformed` when no root element can be recovered, `.timeBudgetExceeded` or
+    ///   `.cancelled` when the budget ran out, `.tooLarge` past the output or node limit.
+    public static func parseXML(_ bytes: [UInt8], budget: ParseBudget? = nil) throws(MarkupError) -> MarkupDocument {
         _ = libxml2Ready
         guard !bytes.isEmpty else { throw MarkupError(message: "the document is empty") }
-        guard let ctxt = xmlNewParserCtxt() else { throw MarkupError(message: "libxml2 could not allocate a parser") }
-        defer { xmlFreeParserCtxt(ctxt) }
+        if let exhausted = budget?.exhaustion() { throw ParseBudget.error(for: exhausted) }
         let options = Int32(
             XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
                 | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
         )
-        let doc: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
+        let result = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
-                xmlCtxtReadMemory(ctxt, chars, Int32(clamping: buffer.count), nil, nil, options)
+                Result { () throws(MarkupError) in
+                    try StreamingXMLBuilder.parse(
+                        UnsafeBufferPointer(start: chars, count: buffer.count), options: options, budget: budget)
+                }
             }
         }
-        var errors: [String] = []
-        if ctxt.pointee.wellFormed == 0 {
-            let last = ctxt.pointee.lastError
-            var message = last.message.map { String(cString: $0) } ?? "not well-formed"
-            while message.last == "\n" || message.last == " " { message.removeLast() }
-            errors.append("line \(last.line): \(message)")
+        let document = try result.get()
+        guard document.documentElement != nil else {
+            throw MarkupError(message: document.errors.first.map { "not well-formed XML (\($0))" } ?? "no root element")
         }
-        guard let doc else {
-            throw MarkupError(message: errors.first.map { "not well-formed XML (\($0))" } ?? "not XML")
-        }
-        defer { xmlFreeDoc(doc) }
-        guard xmlDocGetRootElement(doc) != nil else {
-            throw MarkupError(message: errors.first.map { "not well-formed XML (\($0))" } ?? "no root element")
-        }
-        var result = MarkupDocument(isHTML: false)
-        DocumentBuilder.build(from: doc, into: &result)
-        result.parseErrors = errors
-        return result
+        return document
     }
 
     /// Whether libxml2 (through iconv) can decode this charset name.
