@@ -5,9 +5,10 @@ import HeraldHTML
 /// - HTML named entities (`&nbsp;`, `&eacute;`, ...) that XML does not define are rewritten as numeric character
 ///   references, outside CDATA sections and comments. Names HTML does not know (including any a DTD defines)
 ///   are left alone, so nothing is ever expanded recursively.
-/// - the document type declaration is removed: nothing in it is used (no DTD loading, no entity substitution),
-///   and libxml2 gives up on documents whose internal subset nests entities (a "billion laughs" bomb) instead of
-///   recovering the rest; without it, undefined entity references are simply dropped.
+/// - markup repairs in one pass (`XMLMarkupRepair`): DOCTYPE removal, forbidden controls, bare `&` and `<`,
+///   the attribute cap, and HTML-tree-builder-like recovery of unbalanced tags. The parser never expands
+///   entities whatever survives (see `MarkupParser.parseXML`); removing the DOCTYPE keeps libxml2 from giving
+///   up on documents whose internal subset it dislikes.
 /// - bytes that are not valid UTF-8 in a document that is (or claims to be) UTF-8 are read as windows-1252,
 ///   keeping the valid UTF-8 sequences around them; C1 control characters (raw or as `&#150;`) become the
 ///   windows-1252 characters they were meant to be.
@@ -42,7 +43,20 @@ enum XMLRepair {
             input = repaired
             warnings.append("the document is not clean UTF-8: read \(fixed) stray bytes or C1 controls as windows-1252")
         }
-        if let stripped = removingDoctype(input) { input = stripped }
+        if isASCIICompatible(input) {
+            let markup = XMLMarkupRepair.repair(input)
+            if let repaired = markup.bytes { input = repaired }
+            if markup.droppedAttributes > 0 {
+                warnings.append(
+                    "dropped \(markup.droppedAttributes) attributes past \(MarkupDocument.maximumAttributesPerElement) on one element")
+            }
+            if markup.droppedControls > 0 {
+                warnings.append("dropped \(markup.droppedControls) control characters XML does not allow")
+            }
+            if markup.structureFixes > 0 {
+                warnings.append("repaired \(markup.structureFixes) unclosed or unmatched tags")
+            }
+        }
         if let rewritten = rewriteHTMLEntities(input) {
             input = rewritten
             warnings.append("the document uses HTML entities that XML does not define; they were decoded")
@@ -353,58 +367,6 @@ enum XMLRepair {
         guard let close = decl[decl.index(after: j)...].firstIndex(of: quote) else { return nil }
         let newDecl = String(decl[..<range.lowerBound]) + String(decl[decl.index(after: close)...])
         return Array(bytes[..<i]) + Array(newDecl.utf8) + Array(bytes[(end + 1)...])
-    }
-
-    /// The bytes without their `<!DOCTYPE ...>` declaration (internal subset included); nil when there is none.
-    static func removingDoctype(_ bytes: [UInt8]) -> [UInt8]? {
-        guard isASCIICompatible(bytes) else { return nil }
-        let n = bytes.count
-        var i = 0
-        if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
-        func at(_ k: Int, _ s: StaticString) -> Bool {
-            let len = s.utf8CodeUnitCount
-            guard k + len <= n else { return false }
-            for j in 0..<len where bytes[k + j] | (s.utf8Start[j] >= 0x61 ? 0x20 : 0) != s.utf8Start[j] {
-                return false
-            }
-            return true
-        }
-        // Skip the prolog: whitespace, the XML declaration, processing instructions, comments.
-        while i < n {
-            let b = bytes[i]
-            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
-                i += 1
-            } else if at(i, "<?") {
-                guard let end = bytes[i...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
-                i = end + 1
-            } else if at(i, "<!--") {
-                var j = i + 4
-                while j + 2 < n, !(bytes[j] == 0x2D && bytes[j + 1] == 0x2D && bytes[j + 2] == 0x3E) { j += 1 }
-                i = j + 3
-            } else {
-                break
-            }
-        }
-        guard at(i, "<!doctype") else { return nil }
-        var j = i + 9
-        var depth = 0
-        var quote: UInt8 = 0
-        while j < n {
-            let b = bytes[j]
-            if quote != 0 {
-                if b == quote { quote = 0 }
-            } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
-                quote = b
-            } else if b == UInt8(ascii: "[") {
-                depth += 1
-            } else if b == UInt8(ascii: "]") {
-                depth = max(0, depth - 1)
-            } else if b == UInt8(ascii: ">"), depth == 0 {
-                return Array(bytes[..<i]) + Array(bytes[(j + 1)...])
-            }
-            j += 1
-        }
-        return nil
     }
 
     /// Re-encodes a UTF-16 or UTF-32 document (found by its byte-order mark or by the NUL pattern of "<?") as
