@@ -149,6 +149,25 @@ public enum FeedParser {
         return feed
     }
 
+    /// Repairs double-encoded UTF-8 field by field (see `FeedText.repairingDoubleEncodedUTF8`).
+    static func repairDoubleEncoding(_ feed: inout Feed) {
+        func fix(_ value: inout String?) {
+            if let v = value { value = FeedText.repairingDoubleEncodedUTF8(v) }
+        }
+        fix(&feed.title)
+        fix(&feed.subtitle)
+        for i in feed.entries.indices {
+            fix(&feed.entries[i].title)
+            fix(&feed.entries[i].summary)
+            fix(&feed.entries[i].contentHTML)
+            fix(&feed.entries[i].contentText)
+            for j in feed.entries[i].authors.indices { fix(&feed.entries[i].authors[j].name) }
+            for j in feed.entries[i].categories.indices {
+                feed.entries[i].categories[j] = FeedText.repairingDoubleEncodedUTF8(feed.entries[i].categories[j])
+            }
+        }
+    }
+
     /// The `charset` parameter of a Content-Type header, lowercased and unquoted.
     static func charset(fromContentType contentType: String?) -> String? {
         guard let contentType else { return nil }
@@ -166,6 +185,7 @@ public enum FeedParser {
 
     /// Fills in what is common to every format: fallback link resolution, entry keys, the entry limit.
     static func finish(_ feed: inout Feed, maxEntries: Int) {
+        repairDoubleEncoding(&feed)
         // Links still relative after xml:base and the document URL: resolve against the feed's own link.
         if let base = feed.link, FeedURL.isAbsoluteWithHost(base) {
             for i in feed.entries.indices {

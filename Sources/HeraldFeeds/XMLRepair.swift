@@ -39,9 +39,35 @@ enum XMLRepair {
                 warnings.append("the declared encoding \"\(declared)\" is not supported; read the document as UTF-8")
             }
         }
-        if isUTF8Document(input), let (repaired, fixed) = repairInvalidUTF8(input) {
-            input = repaired
-            warnings.append("the document is not clean UTF-8: read \(fixed) stray bytes or C1 controls as windows-1252")
+        if let declared = declaredEncoding(input), declared == "windows-1252" || declared == "cp1252",
+            isASCIICompatible(input)
+        {
+            // Declared Latin-1 or windows-1252, but every byte above ASCII is part of valid multibyte UTF-8.
+            let profile = utf8Profile(input)
+            if profile.invalid == 0, profile.multibyte > 0, let replaced = replacingDeclaredEncoding(input, with: "utf-8")
+            {
+                input = replaced
+                warnings.append("the document declares \(declared) but its bytes are UTF-8; read it as UTF-8")
+            }
+        }
+        if isUTF8Document(input) {
+            let profile = utf8Profile(input)
+            var bare = input
+            if bare.count >= 3, bare[0] == 0xEF, bare[1] == 0xBB, bare[2] == 0xBF { bare.removeFirst(3) }
+            if profile.invalid > 0, profile.invalid >= profile.multibyte,
+                let declared = declaredEncoding(bare) != nil
+                    ? replacingDeclaredEncoding(bare, with: "windows-1252") : declaringEncoding("windows-1252", in: bare)
+            {
+                // Mostly not UTF-8: windows-1252 throughout, not run by run (a stray run of Latin-1 bytes can
+                // look like a valid UTF-8 sequence).
+                input = declared
+                warnings.append(
+                    "the document is mostly not UTF-8 (\(profile.invalid) invalid bytes); read it as windows-1252")
+            } else if let (repaired, fixed) = repairInvalidUTF8(input) {
+                input = repaired
+                warnings.append(
+                    "the document is not clean UTF-8: read \(fixed) stray bytes or C1 controls as windows-1252")
+            }
         }
         if isASCIICompatible(input) {
             let markup = XMLMarkupRepair.repair(input)
@@ -307,6 +333,28 @@ enum XMLRepair {
         case 0xF1...0xF3: return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0
         default: return 0
         }
+    }
+
+    /// Bytes that are not part of a valid UTF-8 sequence, and valid sequences of two bytes or more.
+    static func utf8Profile(_ bytes: [UInt8]) -> (invalid: Int, multibyte: Int) {
+        var invalid = 0
+        var multibyte = 0
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] < 0x80 {
+                i += 1
+                continue
+            }
+            let len = validSequenceLength(bytes, i)
+            if len == 0 {
+                invalid += 1
+                i += 1
+            } else {
+                multibyte += 1
+                i += len
+            }
+        }
+        return (invalid, multibyte)
     }
 
     /// Replaces each byte that is not part of a valid UTF-8 sequence, and each C1 control character, by the UTF-8
