@@ -21,10 +21,15 @@ public enum FeedParser {
     ///   - contentType: the HTTP `Content-Type`, if any. Its charset is used only for a document that has neither
     ///     a byte-order mark nor an encoding declaration and is not valid UTF-8; it also words errors about HTML.
     ///   - maxEntries: the most entries to keep.
-    /// - Throws: `FeedParseError` when the body is empty, not a feed, or unreadable.
+    ///   - budget: a deadline and cancellation flag for the whole parse (nil: none). The XML parser checks it
+    ///     every `ParseBudget.checkInterval` events and the reader between entries.
+    /// - Throws: `FeedParseError` when the body is empty, not a feed, or unreadable; `.timeBudgetExceeded` or
+    ///   `.cancelled` when the budget ran out; `.tooLarge` past the parser's limits.
     public static func parse(
-        _ bytes: [UInt8], url: String?, contentType: String? = nil, maxEntries: Int = 1000
+        _ bytes: [UInt8], url: String?, contentType: String? = nil, maxEntries: Int = 1000,
+        budget: ParseBudget? = nil
     ) throws(FeedParseError) -> Feed {
+        if let exhausted = budget?.exhaustion() { throw FeedParseError(exhausted) }
         var feed: Feed
         switch sniff(bytes) {
         case .empty:
@@ -32,13 +37,14 @@ public enum FeedParser {
         case .json(let start):
             feed = try JSONFeedReader.read(bytes[start...], url: url)
         case .xml:
-            feed = try parseXMLFeed(bytes, url: url, contentType: contentType)
+            feed = try parseXMLFeed(bytes, url: url, contentType: contentType, budget: budget)
         case .other(let what):
             if let type = contentType?.lowercased(), type.contains("html") {
                 throw FeedParseError(.notAFeed, "not a feed: the server sent \(type) and the body is \(what)")
             }
             throw FeedParseError(.notAFeed, "not a feed: the document is neither XML nor JSON (\(what))")
         }
+        if let exhausted = budget?.exhaustion() { throw FeedParseError(exhausted) }
         finish(&feed, maxEntries: maxEntries)
         return feed
     }
@@ -86,12 +92,16 @@ public enum FeedParser {
         return head.contains("<!doctype html") || head.contains("<html")
     }
 
-    static func parseXMLFeed(_ bytes: [UInt8], url: String?, contentType: String?) throws(FeedParseError) -> Feed {
+    static func parseXMLFeed(
+        _ bytes: [UInt8], url: String?, contentType: String?, budget: ParseBudget? = nil
+    ) throws(FeedParseError) -> Feed {
         var (input, warnings) = XMLRepair.prepare(bytes, httpCharset: charset(fromContentType: contentType))
+        if let exhausted = budget?.exhaustion() { throw FeedParseError(exhausted) }
         let doc: MarkupDocument
         do {
-            doc = try MarkupParser.parseXML(input)
+            doc = try MarkupParser.parseXML(input, budget: budget)
         } catch {
+            if let stopped = FeedParseError(stopping: error) { throw stopped }
             if looksLikeHTML(input) {
                 throw FeedParseError(.notAFeed, "not a feed: the document is an HTML page")
             }
@@ -103,10 +113,16 @@ public enum FeedParser {
             if lower.contains("unsupported encoding"), var retry = XMLRepair.removingDeclaredEncoding(input) {
                 if let (repaired, _) = XMLRepair.repairInvalidUTF8(retry) { retry = repaired }
                 if let rewritten = XMLRepair.rewriteHTMLEntities(retry) { retry = rewritten }
-                if let second = try? MarkupParser.parseXML(retry) {
+                var second: MarkupDocument?
+                do {
+                    second = try MarkupParser.parseXML(retry, budget: budget)
+                } catch let retryError {
+                    if let stopped = FeedParseError(stopping: retryError) { throw stopped }
+                }
+                if let second {
                     warnings.append(
                         "the declared encoding is not supported (\(error.message)); read the document as UTF-8")
-                    return try finishXML(second, input: retry, url: url, warnings: warnings)
+                    return try finishXML(second, input: retry, url: url, warnings: warnings, budget: budget)
                 }
             }
             if lower.contains("encoding") || lower.contains("utf-8")
@@ -118,13 +134,13 @@ public enum FeedParser {
             throw FeedParseError(
                 .malformed, "the document is not well-formed XML and nothing could be recovered: \(error.message)")
         }
-        return try finishXML(doc, input: input, url: url, warnings: warnings)
+        return try finishXML(doc, input: input, url: url, warnings: warnings, budget: budget)
     }
 
     static func finishXML(
-        _ doc: MarkupDocument, input: [UInt8], url: String?, warnings: [String]
+        _ doc: MarkupDocument, input: [UInt8], url: String?, warnings: [String], budget: ParseBudget? = nil
     ) throws(FeedParseError) -> Feed {
-        var feed = try XMLFeedReader.read(doc, url: url)
+        var feed = try XMLFeedReader.read(doc, url: url, budget: budget)
         if !doc.errors.isEmpty, let root = doc.documentElement {
             let qname = (doc.prefix(of: root).map { $0 + ":" } ?? "") + doc.name(of: root)
             if !XMLRepair.endsWithEndTag(input, qualifiedName: qname, rootHasChildren: doc.firstChild(of: root) != nil)

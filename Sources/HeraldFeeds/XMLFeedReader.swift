@@ -52,6 +52,8 @@ struct XMLFeedReader {
 
     let doc: MarkupDocument
     let documentURL: String?
+    /// Checked between entries: once spent, no more entries are read (`FeedParser` then throws).
+    var budget: ParseBudget?
     /// An unknown namespace used by a `<feed>` root, read as Atom.
     var atomAlias: String?
     /// An unknown default namespace used by an `<rss>` or `<channel>` root, read as core RSS.
@@ -221,11 +223,12 @@ struct XMLFeedReader {
 
     // MARK: - Entry point
 
-    static func read(_ doc: MarkupDocument, url: String?) throws(FeedParseError) -> Feed {
+    static func read(_ doc: MarkupDocument, url: String?, budget: ParseBudget? = nil) throws(FeedParseError) -> Feed {
         guard var root = doc.documentElement else {
             throw FeedParseError(.malformed, "no root element could be read")
         }
         var reader = XMLFeedReader(doc: doc, documentURL: url)
+        reader.budget = budget
         if doc.name(of: root).lowercased() == "html", let nested = reader.nestedFeedRoot(in: root) {
             // A feed wrapped in an (X)HTML page.
             root = nested
@@ -318,6 +321,17 @@ struct XMLFeedReader {
         return terms
     }
 
+    /// Reads entry nodes in order, checking the budget every 32 entries; stops early once it is spent.
+    func entries(_ nodes: [MarkupDocument.Node], _ read: (MarkupDocument.Node) -> FeedEntry) -> [FeedEntry] {
+        var result: [FeedEntry] = []
+        result.reserveCapacity(nodes.count)
+        for (k, node) in nodes.enumerated() {
+            if k % 32 == 31, let budget, budget.exhaustion() != nil { break }
+            result.append(read(node))
+        }
+        return result
+    }
+
     // MARK: - RSS
 
     func readRSS(root: MarkupDocument.Node, format: FeedFormat) -> Feed {
@@ -362,7 +376,7 @@ struct XMLFeedReader {
                 itemNodes.append(child)
             }
         }
-        feed.entries = itemNodes.map(readRSSItem)
+        feed.entries = entries(itemNodes, readRSSItem)
         return feed
     }
 
@@ -581,7 +595,7 @@ struct XMLFeedReader {
         }
         feed.link = selectAtomLink(links, rel: "alternate")
         if feed.link == nil, let id = feed.id, FeedURL.looksLikeWebURL(id) { feed.link = id }
-        feed.entries = entryNodes.map { readAtomEntry($0, feedAuthors: authors) }
+        feed.entries = entries(entryNodes) { readAtomEntry($0, feedAuthors: authors) }
         return feed
     }
 

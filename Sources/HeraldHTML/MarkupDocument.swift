@@ -76,7 +76,7 @@ public struct MarkupDocument: Sendable {
     /// more than this (builders also cap it relative to the input size, see `outputLimit(forInputBytes:)`).
     public static let maximumOutputBytes = 1 << 30
     /// What one attribute counts toward the output limit besides its value (so empty defaults cannot flood it).
-    static let attributeOverhead = 16
+    static let attributeOverhead = 8
 
     /// The output budget for a document parsed from `count` input bytes: text and attribute values never need much
     /// more than the input (entities are never expanded), so four times the input plus 1 MiB is generous.

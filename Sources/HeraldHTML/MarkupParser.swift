@@ -57,7 +57,26 @@ public enum MarkupParser {
     public static func parseHTML(
         _ bytes: [UInt8], encoding: String?, omitting: HTMLOmissions = [], attributes: HTMLAttributeFilter? = nil
     ) -> MarkupDocument {
+        do {
+            return try parseHTML(bytes, encoding: encoding, omitting: omitting, attributes: attributes, budget: nil)
+        } catch {
+            // Only the output and node limits can stop a parse without a budget: keep an empty document.
+            var result = MarkupDocument(isHTML: true)
+            result.beginDocument()
+            return result
+        }
+    }
+
+    /// `parseHTML` within a budget.
+    ///
+    /// - Throws: `MarkupError` with code `.timeBudgetExceeded` or `.cancelled` when the budget runs out, `.tooLarge`
+    ///   when the page would pass the output or node limit.
+    public static func parseHTML(
+        _ bytes: [UInt8], encoding: String?, omitting: HTMLOmissions = [], attributes: HTMLAttributeFilter? = nil,
+        budget: ParseBudget?
+    ) throws(MarkupError) -> MarkupDocument {
         _ = libxml2Ready
+        if let exhausted = budget?.exhaustion() { throw ParseBudget.error(for: exhausted) }
         let options = htmlOptions
         var charset = encoding ?? "utf-8"
         if !supportsEncoding(charset) { charset = "utf-8" }
@@ -66,19 +85,24 @@ public enum MarkupParser {
                 UnreadContent.omit(omitting, attributes: attributes, from: $0, charset: charset)
             })
         {
-            return parseHTML(shorter, encoding: charset)
+            return try parseHTML(shorter, encoding: charset, budget: budget)
         }
-        return bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress, buffer.count > 0 else {
-                var result = MarkupDocument(isHTML: true)
-                result.beginDocument()
-                return result
-            }
-            return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
-                StreamingHTMLBuilder.parse(
-                    UnsafeBufferPointer(start: chars, count: buffer.count), charset: charset, options: options)
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(MarkupError) -> MarkupDocument in
+                guard let base = buffer.baseAddress, buffer.count > 0 else {
+                    var result = MarkupDocument(isHTML: true)
+                    result.beginDocument()
+                    return result
+                }
+                return try base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    chars throws(MarkupError) in
+                    try StreamingHTMLBuilder.parse(
+                        UnsafeBufferPointer(start: chars, count: buffer.count), charset: charset, options: options,
+                        budget: budget)
+                }
             }
         }
+        return try result.get()
     }
 
     /// `parseHTML` by way of libxml2's tree (the builder `parseHTML` used before it streamed SAX events); kept to

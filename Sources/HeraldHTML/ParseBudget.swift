@@ -52,7 +52,7 @@ public final class ParseBudget: Sendable {
     }
 
     /// The error a parser throws for `exhaustion`.
-    static func error(for exhaustion: Exhaustion) -> MarkupError {
+    public static func error(for exhaustion: Exhaustion) -> MarkupError {
         switch exhaustion {
         case .cancelled: return MarkupError(.cancelled, "the parse was cancelled")
         case .deadlinePassed: return MarkupError(.timeBudgetExceeded, "the parse ran past its time budget")
