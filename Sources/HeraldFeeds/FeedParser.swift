@@ -46,6 +46,7 @@ public enum FeedParser {
         }
         if let exhausted = budget?.exhaustion() { throw FeedParseError(exhausted) }
         finish(&feed, maxEntries: maxEntries)
+        try sanitize(&feed, budget: budget)
         return feed
     }
 
@@ -163,6 +164,25 @@ public enum FeedParser {
         }
         feed.warnings.insert(contentsOf: warnings, at: 0)
         return feed
+    }
+
+    /// Fills `sanitizedSummary` and `sanitizedContent` of every entry kept.
+    static func sanitize(_ feed: inout Feed, budget: ParseBudget?) throws(FeedParseError) {
+        do {
+            for i in feed.entries.indices {
+                if let summary = feed.entries[i].summary {
+                    feed.entries[i].sanitizedSummary = try HTMLSanitizer.sanitize(summary, budget: budget)
+                }
+                if let content = feed.entries[i].contentHTML {
+                    feed.entries[i].sanitizedContent = try HTMLSanitizer.sanitize(content, budget: budget)
+                } else if let text = feed.entries[i].contentText {
+                    feed.entries[i].sanitizedContent = SanitizedHTML(
+                        html: HTMLSanitizer.escape(text, quotes: false), text: FeedText.collapsed(text) ?? "")
+                }
+            }
+        } catch {
+            throw FeedParseError(stopping: error) ?? FeedParseError(.malformed, error.message)
+        }
     }
 
     /// Repairs double-encoded UTF-8 field by field (see `FeedText.repairingDoubleEncodedUTF8`).
