@@ -72,7 +72,9 @@ enum HTMLSanitizer {
             let text = FeedText.collapsed(html) ?? ""
             return SanitizedHTML(html: escape(html, quotes: false), text: text)
         }
-        let doc = try MarkupParser.parseHTML(Array(html.utf8), encoding: "utf-8", budget: budget)
+        // Inside an unknown element, libxml2 adds no implied <p> around leading text; the wrapper is not kept.
+        let doc = try MarkupParser.parseHTML(
+            Array("<herald-fragment>".utf8) + Array(html.utf8), encoding: "utf-8", budget: budget)
         var writer = Writer(doc: doc)
         writer.walk()
         return SanitizedHTML(html: writer.html, text: writer.plainText())

@@ -31,6 +31,8 @@ struct XMLMarkupRepair {
     private(set) var escaped = 0
     private(set) var structureFixes = 0
     private(set) var removedDoctype = false
+    /// Open-element entries looked at while matching tags (the pass's work beyond one look at each byte).
+    private var stackSteps = 0
 
     private init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -43,6 +45,8 @@ struct XMLMarkupRepair {
         var droppedControls: Int
         var escaped: Int
         var structureFixes: Int
+        /// Work done: input bytes plus open-element entries compared; linear in the input.
+        var steps: Int
     }
 
     static func repair(_ bytes: [UInt8]) -> Result {
@@ -50,7 +54,7 @@ struct XMLMarkupRepair {
         pass.run()
         var result = Result(
             bytes: nil, droppedAttributes: pass.droppedAttributes, droppedControls: pass.droppedControls,
-            escaped: pass.escaped, structureFixes: pass.structureFixes)
+            escaped: pass.escaped, structureFixes: pass.structureFixes, steps: bytes.count + pass.stackSteps)
         if pass.changed {
             pass.out.append(contentsOf: pass.bytes[pass.copiedUpTo...])
             result.bytes = pass.out
@@ -336,6 +340,7 @@ struct XMLMarkupRepair {
                 // Find an open entry of the same kind or the feed container, whichever is nearer.
                 var k = open.count - 1
                 while k >= 0 {
+                    stackSteps += 1
                     if sameName(open[k], tagName, ignoringCase: false) {
                         close(downTo: k, at: i)
                         break
@@ -414,15 +419,20 @@ struct XMLMarkupRepair {
             return end
         }
         var match = -1
-        for k in stride(from: open.count - 1, through: 0, by: -1) where sameName(open[k], tagName, ignoringCase: false) {
-            match = k
-            break
-        }
-        if match < 0 {
-            for k in stride(from: open.count - 1, through: 0, by: -1)
-            where sameName(open[k], tagName, ignoringCase: true) {
+        for k in stride(from: open.count - 1, through: 0, by: -1) {
+            stackSteps += 1
+            if sameName(open[k], tagName, ignoringCase: false) {
                 match = k
                 break
+            }
+        }
+        if match < 0 {
+            for k in stride(from: open.count - 1, through: 0, by: -1) {
+                stackSteps += 1
+                if sameName(open[k], tagName, ignoringCase: true) {
+                    match = k
+                    break
+                }
             }
         }
         if match < 0 {

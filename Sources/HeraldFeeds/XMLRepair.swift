@@ -54,7 +54,7 @@ enum XMLRepair {
             let profile = utf8Profile(input)
             var bare = input
             if bare.count >= 3, bare[0] == 0xEF, bare[1] == 0xBB, bare[2] == 0xBF { bare.removeFirst(3) }
-            if profile.invalid > 0, profile.invalid >= profile.multibyte,
+            if profile.invalid > profile.multibyte,
                 let declared = declaredEncoding(bare) != nil
                     ? replacingDeclaredEncoding(bare, with: "windows-1252") : declaringEncoding("windows-1252", in: bare)
             {

@@ -86,8 +86,9 @@ public struct MarkupDocument: Sendable {
         return min(maximumOutputBytes, scaled &+ (1 << 20))
     }
 
-    /// Bytes counted toward the output limit so far.
-    var outputBytes: Int { textBytes.count + attributeBytes.count + attributeStore.count * Self.attributeOverhead }
+    /// The size the output limit applies to: bytes of text and attribute values, plus `attributeOverhead` per
+    /// attribute.
+    public var outputBytes: Int { textBytes.count + attributeBytes.count + attributeStore.count * Self.attributeOverhead }
 
     /// Attributes dropped because an element had more than `maximumAttributesPerElement`.
     public var droppedAttributeCount: Int { droppedAttributes }

@@ -23,6 +23,8 @@ public struct MarkupError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     /// What went wrong, for a person.
     public var message: String
+    /// For a parse stopped part-way (budget, limits): the nodes built before it stopped.
+    public internal(set) var nodesBuilt = 0
     /// Same as `message`.
     public var description: String { message }
 

@@ -85,7 +85,10 @@ struct StreamingHTMLBuilder {
         if let doc = htmlCtxtReadMemory(ctxt, bytes.baseAddress, Int32(clamping: bytes.count), nil, charset, options) {
             xmlFreeDoc(doc)
         }
-        if let reason = builder.pointee.stopReason { throw reason }
+        if var reason = builder.pointee.stopReason {
+            reason.nodesBuilt = builder.pointee.document.nodeCount
+            throw reason
+        }
         return builder.pointee.document
     }
 

@@ -6,9 +6,10 @@ import Glibc
 
 /// Builds a `MarkupDocument` from libxml2's XML SAX2 events, without libxml2's tree and without entities.
 ///
-/// Safety comes from what the handler leaves out: there is no `entityDecl`, `getEntity` returns only the five
-/// predefined entities, and there is no `startDocument`, so libxml2 keeps no entity table and no document: an
-/// internal subset is parsed and forgotten, every other entity reference is dropped, and nothing is ever
+/// Safety comes from how entities are looked up: `getEntity` returns only the five predefined entities, and the
+/// parser context's `userData` is the builder, not the context, which turns off libxml2's fallback lookup in the
+/// entity table it keeps "for expat compatibility" (it still records internal-subset entities in a stand-in
+/// document, but nothing ever reads them). So every other entity reference is dropped and nothing is ever
 /// expanded, however the DOCTYPE is written. The builder also stops the parse (`xmlStopParser`) when the output
 /// passes `MarkupDocument.outputLimit(forInputBytes:)` (ATTLIST defaults could otherwise multiply attributes),
 /// when the node count reaches `MarkupDocument.maximumNodes`, or when the `ParseBudget` runs out; and it keeps at
@@ -53,8 +54,16 @@ struct StreamingXMLBuilder {
     static func parse(
         _ bytes: UnsafeBufferPointer<CChar>, options: Int32, budget: ParseBudget?
     ) throws(MarkupError) -> MarkupDocument {
-        guard let ctxt = xmlNewParserCtxt() else { throw MarkupError(message: "libxml2 could not allocate a parser") }
-        defer { xmlFreeParserCtxt(ctxt) }
+        guard let base = bytes.baseAddress, let ctxt = xmlCreateMemoryParserCtxt(base, Int32(clamping: bytes.count))
+        else { throw MarkupError(message: "libxml2 could not allocate a parser") }
+        defer {
+            // libxml2 makes a stand-in document to hold internal-subset declarations in SAX mode.
+            if let doc = ctxt.pointee.myDoc {
+                xmlFreeDoc(doc)
+                ctxt.pointee.myDoc = nil
+            }
+            xmlFreeParserCtxt(ctxt)
+        }
         let builder = UnsafeMutablePointer<StreamingXMLBuilder>.allocate(capacity: 1)
         builder.initialize(to: StreamingXMLBuilder(expectedBytes: bytes.count, budget: budget))
         defer {
@@ -86,12 +95,15 @@ struct StreamingXMLBuilder {
             return xmlGetPredefinedEntity(name)
         }
         ctxt.pointee.sax.pointee = handler
-        ctxt.pointee._private = UnsafeMutableRawPointer(builder)
-        if let doc = xmlCtxtReadMemory(ctxt, bytes.baseAddress, Int32(clamping: bytes.count), nil, nil, options) {
-            xmlFreeDoc(doc)
-        }
+        // Options after the handler: they adjust it (NOCDATA clears cdataBlock, NOERROR the error printers).
+        _ = xmlCtxtUseOptions(ctxt, options)
+        ctxt.pointee.userData = UnsafeMutableRawPointer(builder)
+        _ = xmlParseDocument(ctxt)
         builder.pointee.noteError()
-        if let reason = builder.pointee.stopReason { throw reason }
+        if var reason = builder.pointee.stopReason {
+            reason.nodesBuilt = builder.pointee.document.nodeCount
+            throw reason
+        }
         var document = builder.pointee.document
         if builder.pointee.errorCount > 0 {
             let last = ctxt.pointee.lastError
@@ -102,10 +114,9 @@ struct StreamingXMLBuilder {
         return document
     }
 
+    /// The builder from a callback's context, which is the builder itself (see `userData` above).
     private static func from(_ ctx: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<StreamingXMLBuilder>? {
-        guard let ctx else { return nil }
-        let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
-        return ctxt.pointee._private?.assumingMemoryBound(to: StreamingXMLBuilder.self)
+        ctx?.assumingMemoryBound(to: StreamingXMLBuilder.self)
     }
 
     // MARK: - Stopping
