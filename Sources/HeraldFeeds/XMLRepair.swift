@@ -288,16 +288,10 @@ enum XMLRepair {
         return Array(bytes[..<i]) + Array(newDecl.utf8) + Array(bytes[(end + 1)...])
     }
 
-    /// "&#NNN;" for an HTML entity name, using the HTML parser's entity table; nil for unknown names.
+    /// "&#NNN;" for an HTML entity name, from the HTML parser's entity table; nil for unknown names.
     static func numericReference(forHTMLEntity name: String) -> [UInt8]? {
-        let doc = MarkupParser.parseHTML(Array("<p>&\(name);</p>".utf8), encoding: "utf-8")
-        let text = doc.textContent(of: doc.root)
-        guard !text.isEmpty, text != "&\(name);", !text.contains("&") else { return nil }
-        var out: [UInt8] = []
-        for scalar in text.unicodeScalars {
-            out.append(contentsOf: "&#\(scalar.value);".utf8)
-        }
-        return out
+        guard let value = MarkupParser.htmlEntityCodePoint(named: name), value != 0x26 else { return nil }
+        return Array("&#\(value);".utf8)
     }
 
     /// Whether the document should be UTF-8: no BOM of another encoding and a UTF-8 (or absent) declaration.

@@ -166,6 +166,13 @@ public enum MarkupParser {
         return document
     }
 
+    /// The code point of an HTML 4 named entity ("eacute" → 0xE9) from the table libxml2's HTML parser decodes
+    /// with; nil for names it does not know. A table lookup: no parse.
+    public static func htmlEntityCodePoint(named name: String) -> UInt32? {
+        guard let entry = htmlEntityLookup(name) else { return nil }
+        return UInt32(entry.pointee.value)
+    }
+
     /// Whether libxml2 (through iconv) can decode this charset name.
     public static func supportsEncoding(_ name: String) -> Bool {
         _ = libxml2Ready
