@@ -64,3 +64,43 @@ enum FeedText {
         return collapsed(parts)
     }
 }
+
+extension FeedText {
+    /// windows-1252 characters for the bytes 0x80...0x9F, back to their bytes.
+    private static let windows1252Bytes: [UInt32: UInt8] = {
+        var map: [UInt32: UInt8] = [:]
+        for (k, scalar) in XMLRepair.windows1252.enumerated() { map[scalar] = UInt8(0x80 + k) }
+        return map
+    }()
+
+    /// Repairs UTF-8 that was decoded as Latin-1 or windows-1252 once too often ("Ã©" for "é", "â€™" for "’"):
+    /// when every character maps back to one windows-1252 byte and those bytes are valid UTF-8 with at least one
+    /// multibyte sequence, the decoded text replaces `s`. Anything else is returned unchanged.
+    static func repairingDoubleEncodedUTF8(_ s: String) -> String {
+        var sawCandidate = false
+        for b in s.utf8 where b == 0xC3 || b == 0xC2 || b == 0xE2 || b == 0xC5 || b == 0xCB {
+            // UTF-8 of the Latin-1 lead bytes (U+00C2...U+00F4 encode as C3 xx; cp1252 specials as E2/C5/CB ...).
+            sawCandidate = true
+            break
+        }
+        guard sawCandidate else { return s }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count)
+        var multibyteLead = false
+        for scalar in s.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                bytes.append(UInt8(v))
+            } else if v <= 0xFF {
+                if v >= 0xC2 && v <= 0xF4 { multibyteLead = true }
+                bytes.append(UInt8(v))
+            } else if let b = windows1252Bytes[v] {
+                bytes.append(b)
+            } else {
+                return s
+            }
+        }
+        guard multibyteLead, let decoded = String(validating: bytes, as: UTF8.self), decoded != s else { return s }
+        return decoded
+    }
+}
