@@ -17,7 +17,7 @@ struct MainTextExtractor {
     /// Per node: visible text length (after hard drops) and the part of it inside links.
     private var textLength: [Int] = []
     private var linkLength: [Int] = []
-    /// Per node: prose it holds, the text of paragraph-like blocks outside links (after hard drops).
+    /// Per node: prose it holds, the text of paragraphs, `<pre>` and quotes outside links (after hard drops).
     private var proseLength: [Int] = []
     /// The page's prose (the body's `proseLength`), or its text outside links when it has little prose.
     private var proseTotal = 1
@@ -147,7 +147,7 @@ struct MainTextExtractor {
             let inherited = parent >= 0 && inProse[parent]
             switch tree.tags[i] {
             case .a: inProse[i] = false
-            case .p, .pre, .blockquote, .li, .dd, .td: inProse[i] = true
+            case .p, .pre, .blockquote: inProse[i] = true
             default: inProse[i] = inherited
             }
         }
@@ -190,7 +190,11 @@ struct MainTextExtractor {
 
     /// A class word is evidence, not a veto: an element holding most of the page's prose is the content whatever
     /// its class says (`share_wrapper` around the body, `newsletter-article` as a content type).
-    private func holdsMostProse(_ i: Int) -> Bool { proseShare(i) >= 0.5 }
+    private mutating func holdsMostProse(_ i: Int) -> Bool {
+        let holds = proseShare(i) >= 0.6
+        if holds && tracing { trace.append("protected \(describe(i)) prose share=\(proseShare(i))") }
+        return holds
+    }
 
     /// Non-whitespace scalar count, a cheap proxy for visible text length.
     static func visibleLength(_ text: String) -> Int {
