@@ -109,6 +109,15 @@ public enum AtomicFile {
         return try Syscall.readToEnd(fd, sizeHint: Int(st.st_size), path: path.full)
     }
 
+    /// Creates `relative` (e.g. `articles/.staging`) inside the state directory `root`, and `root` itself when
+    /// missing (0750 narrowed by the umask; each new directory's parent fsynced). `root` may be a link; no component
+    /// of `relative` may be.
+    /// - Throws: ``StoreError`` `.wrongFileType` when a component is a link or not a directory.
+    public static func createDirectories(_ relative: String, in root: String) throws(StoreError) {
+        let path = StatePath(root: root, relative: relative)
+        Syscall.closeIgnoringErrors(try Syscall.openDirectory(path, create: true))
+    }
+
     /// Creates `directory` and any missing ancestors (0750), fsyncing the parent of each directory created.
     static func createDirectories(_ directory: String) throws(StoreError) {
         Syscall.closeIgnoringErrors(try Syscall.openDirectory(StatePath.directory(directory), create: true))
