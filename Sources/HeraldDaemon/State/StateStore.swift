@@ -38,10 +38,10 @@ public struct StateStore: Sendable {
 
     func articlePath(hash: String) -> String { directory + "/" + Self.articleRelativePath(hash: hash) }
 
-    /// Creates the directory tree.
+    /// Creates the directory tree (0750 narrowed by the umask; no planted link is followed below `directory`).
     public func prepare() throws {
-        for sub in ["", "/feeds", "/articles", "/articles/.staging"] {
-            try FileManager.default.createDirectory(atPath: directory + sub, withIntermediateDirectories: true)
+        for sub in ["feeds", "articles/.staging"] {
+            try AtomicFile.createDirectories(sub, in: directory)
         }
     }
 
