@@ -97,10 +97,10 @@ struct StatusCommand: ParsableCommand {
             if let moved = s?.movedTo { note += "; moved: \(s!.configuredURL) -> \(moved)" }
             if let s, !s.validatorsTrusted { note += "; validators ignored" }
             rows.append([
-                id, "\(feed?.entries.values.filter { $0.duplicateOf == nil }.count ?? 0)",
+                id.escapingControlCharacters, "\(feed?.entries.values.filter { $0.duplicateOf == nil }.count ?? 0)",
                 "\(feed?.entries.values.filter { $0.duplicateOf != nil }.count ?? 0)", status,
                 time(s?.lastPoll), s?.gone == true ? "-" : time(s?.nextPoll),
-                s.map { Self.age($0.interval) } ?? "-", TerminalText.safe(note),
+                s.map { Self.age($0.interval) } ?? "-", note.escapingControlCharacters,
             ])
         }
         let widths = (0..<header.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -117,21 +117,6 @@ struct StatusCommand: ParsableCommand {
         if seconds < 7200 { return "\(Int(seconds / 60))m" }
         if seconds < 172_800 { return "\(Int(seconds / 3600))h" }
         return "\(Int(seconds / 86_400))d"
-    }
-}
-
-/// Text from feeds and servers made safe for a terminal: control characters shown escaped.
-enum TerminalText {
-    static func safe(_ s: String) -> String {
-        var out = ""
-        for scalar in s.unicodeScalars {
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
 

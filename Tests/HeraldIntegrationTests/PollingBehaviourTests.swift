@@ -335,4 +335,33 @@ import Testing
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sandbox.stateDirectory + "/" + (data(secret)["path"] as! String)))) as? [String: Any])
         #expect(((record["extraction"] as? [String: Any])?["reason"] as? String)?.contains("robots.txt") == true)
     }
+
+    @Test func aFeedThatTakesTooLongToParseStopsNeitherHealthyFeedsNorShutdown() throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        pages(server, ["healthy"])
+        server.feed("/ok.xml", Fixtures.rss(title: "OK", items: items(server, ["healthy"])))
+        // Eight megabytes of items: fine to parse in time normally, not within a 20 ms budget.
+        var huge = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Big</title>"
+        let item = "<item><title>t</title><description>\(String(repeating: "word ", count: 60))</description></item>"
+        for _ in 0..<25_000 { huge += item }
+        huge += "</channel></rss>"
+        server.feed("/big.xml", huge)
+        let sandbox = try Sandbox()
+        try sandbox.writeConfig(
+            feeds: [("big", "\(server.baseURL)/big.xml"), ("ok", "\(server.baseURL)/ok.xml")], interval: "1s",
+            limits: "  per_host_delay: 0s\n  parse_timeout: 20ms\n  max_body_bytes: 15MiB")
+        let daemon = try DaemonProcess(sandbox: sandbox)
+        sandbox.waitUntil("the big feed fails with parse_timeout") {
+            sandbox.events(ofType: "herald.feed.failed").contains { data($0)["reason_code"] as? String == "parse_timeout" }
+        }
+        sandbox.waitUntil("the healthy feed keeps being polled") { server.requests(for: "/ok.xml").count >= 3 }
+        let status = try sandbox.run(["status", "--config", sandbox.configPath], timeout: 10)
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("parse_timeout"), "\(status.stdout)")
+        let stop = daemon.terminate()
+        #expect(stop.status == 0)
+        #expect(stop.seconds < 5)
+        #expect(sandbox.events(ofType: "herald.article.created").count == 1)
+    }
 }

@@ -35,7 +35,7 @@ struct ConfigReader {
     static let limitKeys: Set<String> = [
         "max_body_bytes", "max_entries_per_feed", "per_host_connections", "concurrent_feeds", "concurrent_pages",
         "connect_timeout", "total_timeout", "max_redirects", "max_backoff", "permanent_max_backoff", "per_host_delay",
-        "per_host_feed_delay",
+        "per_host_feed_delay", "parse_timeout",
     ]
     static let nearDuplicateKeys: Set<String> = ["enabled", "threshold", "minimum_words"]
     static let feedKeys: Set<String> = ["id", "url", "interval", "tags", "min_interval", "max_interval", "backlog"]
@@ -158,6 +158,8 @@ struct ConfigReader {
                 if let d = duration(value, field, minimum: .seconds(1)) { limits.permanentMaxBackoff = d }
             case "per_host_delay":
                 if let d = duration(value, field, minimum: .zero) { limits.perHostDelay = d }
+            case "parse_timeout":
+                if let d = duration(value, field, minimum: .milliseconds(10)) { limits.parseTimeout = d }
             case "per_host_feed_delay":
                 if let d = duration(value, field, minimum: .zero) { limits.perHostFeedDelay = d }
             default:

@@ -66,6 +66,8 @@ public struct HeraldConfig: Sendable, Equatable {
         /// Longest wait between polls of a feed failing for reasons that look permanent (404, not a feed, DNS for
         /// a day); such a feed is still polled at this interval, never dropped.
         public var permanentMaxBackoff: Duration = .seconds(86_400)
+        /// The longest one feed or page may take to parse and extract; past it the document fails.
+        public var parseTimeout: Duration = .seconds(10)
         /// Least time between the starts of two page requests to one host.
         public var perHostDelay: Duration = .seconds(1)
         /// Least time between the starts of two feed requests to one host (0: only the connection limit).

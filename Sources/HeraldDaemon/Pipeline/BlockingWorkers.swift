@@ -43,8 +43,11 @@ final class BlockingWorkers: Sendable {
     }
 
     /// Runs `body` on a worker thread and returns its result.
+    /// - Parameter onCancel: called when the calling task is cancelled (e.g. to stop the parse's budget).
     /// - Throws: `CancellationError` when the calling task is cancelled first, or whatever `body` throws.
-    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    func run<T: Sendable>(
+        onCancel: (@Sendable () -> Void)? = nil, _ body: @escaping @Sendable () throws -> T
+    ) async throws -> T {
         let box = ResultBox<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -55,6 +58,7 @@ final class BlockingWorkers: Sendable {
                 })
             }
         } onCancel: {
+            onCancel?()
             box.finish(.failure(CancellationError()))
         }
     }

@@ -35,8 +35,25 @@ enum FailureReasons {
             retryAfter: retryAfter)
     }
 
-    static func parse(_ error: any Error, url: String, status: Int) -> PollFailureInfo {
-        PollFailureInfo(
+    static func parse(_ error: any Error, url: String, status: Int, parseTimeout: Duration) -> PollFailureInfo {
+        if let error = error as? FeedParseError {
+            switch error.code {
+            case .timeBudgetExceeded:
+                return PollFailureInfo(
+                    code: "parse_timeout",
+                    message: "\(url) took longer than limits.parse_timeout (\(DurationText.format(parseTimeout))) to parse: \(error.message)",
+                    failureClass: .permanent, status: status)
+            case .tooLarge:
+                return PollFailureInfo(
+                    code: "too_large", message: "\(url) is larger than Herald parses: \(error.message)",
+                    failureClass: .permanent, status: status)
+            case .cancelled:
+                return PollFailureInfo(code: "cancelled", message: error.message, failureClass: .transient, status: status)
+            default:
+                break
+            }
+        }
+        return PollFailureInfo(
             code: "not_a_feed", message: "\(url) is not a feed Herald can read: \(error)", failureClass: .permanent,
             status: status)
     }

@@ -2,6 +2,7 @@ import Foundation
 import HeraldExtract
 import HeraldFeeds
 import HeraldFetch
+import HeraldHTML
 import HeraldStore
 import Logging
 
@@ -150,10 +151,11 @@ struct FeedIngest: Sendable {
         let url = response.effectiveURL
         let contentType = response.contentType
         let maxEntries = config.limits.maxEntriesPerFeed
+        let budget = ParseBudget(duration: config.limits.parseTimeout)
         let result: Result<Feed, any Error>
         do {
-            result = .success(try await workers.run {
-                try FeedParser.parse(body, url: url, contentType: contentType, maxEntries: maxEntries)
+            result = .success(try await workers.run(onCancel: { budget.cancel() }) {
+                try FeedParser.parse(body, url: url, contentType: contentType, maxEntries: maxEntries, budget: budget)
             })
         } catch {
             result = .failure(error)
@@ -175,7 +177,7 @@ struct FeedIngest: Sendable {
             return .notModified(hints: ServerHints())  // replaced by the caller once entries are ingested
         case .failure(let error):
             if error is CancellationError { throw error }
-            return .failed(FailureReasons.parse(error, url: url, status: response.status))
+            return .failed(FailureReasons.parse(error, url: url, status: response.status, parseTimeout: config.limits.parseTimeout))
         }
     }
 
@@ -332,14 +334,21 @@ struct FeedIngest: Sendable {
                         retryable: status == 408 || status == 429 || status >= 500)
                 }
                 let input = ExtractionInput(html: response.body, url: response.effectiveURL, httpContentType: response.contentType)
-                let article = try await workers.run { ArticleExtractor.extract(input) }
+                let budget = ParseBudget(duration: config.limits.parseTimeout)
+                let article = try await workers.run(onCancel: { budget.cancel() }) {
+                    try ArticleExtractor.extract(input, budget: budget)
+                }
                 if article.text.isEmpty { return .failed("the page had no extractable text", retryable: true) }
                 return .success(article, finalURL: response.effectiveURL)
             } catch let error as FetchError {
                 let retryable = [.dns, .connect, .timeout, .network, .tls].contains(error.code)
                 return .failed("page fetch failed: \(error)", retryable: retryable)
+            } catch is CancellationError {
+                return .failed("page extraction cancelled", retryable: false)
             } catch {
-                return .failed("page extraction stopped: \(error)", retryable: false)
+                return .failed(
+                    "page extraction stopped: \(error) (limits.parse_timeout is \(DurationText.format(config.limits.parseTimeout)))",
+                    retryable: false)
             }
         }
     }
