@@ -295,12 +295,13 @@ struct ConfigReader {
             guard let url = URL(string: s), url.host?.isEmpty == false else { return nil }
             return s
         }
+        // Local files are named by their real path: the fetcher reads regular files only, never through a link.
         if lower.hasPrefix("file://") {
             guard let url = URL(string: s), url.path.hasPrefix("/") else { return nil }
-            return url.absoluteString
+            return url.resolvingSymlinksInPath().absoluteString
         }
         if s.contains("://") || s.isEmpty { return nil }
-        return URL(fileURLWithPath: resolvePath(s)).absoluteString
+        return URL(fileURLWithPath: resolvePath(s)).resolvingSymlinksInPath().absoluteString
     }
 
     func resolvePath(_ s: String) -> String {

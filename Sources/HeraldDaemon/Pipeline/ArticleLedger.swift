@@ -38,10 +38,10 @@ enum EventType {
 /// An actor: decisions are taken one at a time against the in-memory state, which is ahead of the disk by at most
 /// the events still waiting for their fsync. State is written only once the events it reflects are durable.
 actor ArticleLedger {
+    /// The article whose file holds a text: its id and its feed (interned), in 16 bytes.
     struct HashOwner {
-        var articleID: String
-        var feedID: String
-        var entryKey: String
+        var article: ArticleRef
+        var feed: UInt32
     }
 
     let store: StateStore
@@ -54,11 +54,17 @@ actor ArticleLedger {
     private var nearIndex: NearDuplicateIndex?
     /// Set while the index is being rebuilt in the background; an incomplete index is never saved.
     private var nearIndexRebuild: (task: Task<Void, Never>, finished: CompletionFlag)?
+    /// The entries of the feeds being worked on (loaded from their files on demand, released after each poll):
+    /// memory follows the polls in flight, not every entry ever seen.
     private var feeds: [String: FeedState] = [:]
-    /// Content hash → the article whose file holds that text.
-    private var owners: [String: HashOwner] = [:]
-    /// Article id → its current content hash and feed (for near-duplicate originals).
-    private var articles: [String: (feedID: String, hash: String)] = [:]
+    /// Content hash → the article whose file holds that text (compact: one per stored text).
+    private var owners: [HashKey: HashOwner] = [:]
+    /// Original article → its current content hash and feed (for near-duplicate originals).
+    private var articles: [ArticleRef: (feed: UInt32, hash: HashKey)] = [:]
+    /// Feed ids, interned.
+    private var feedNames = Interner()
+    /// The earliest page retry of each feed that has one.
+    private var retryIndex: [String: Date] = [:]
 
     init(
         store: StateStore, changeLog: ChangeLog, book: ScheduleBook, logger: Logger,
@@ -115,7 +121,11 @@ actor ArticleLedger {
                 }
             }
         }
-        report.discardedFiles = try store.discardStagedArticles()
+        var referenced = Set<String>()
+        for state in feeds.values { for entry in state.entries.values { referenced.insert(entry.contentHash) } }
+        let settled = try store.settleStagedArticles(isReferenced: referenced.contains)
+        report.discardedFiles = settled.discarded
+        report.publishedFiles += settled.published
         for (_, schedule) in replayedSchedules.sorted(by: { $0.key < $1.key }) { try book.update(schedule) }
         replayedSchedules = [:]
         for id in touched.sorted() {
@@ -124,15 +134,17 @@ actor ArticleLedger {
         }
         try store.saveLedgerMeta(LedgerMeta(appliedSeq: changeLog.lastSeq))
         for state in feeds.values {
-            indexAliases(state)
-            for (key, entry) in state.entries where entry.duplicateOf == nil || entry.similarity != nil {
-                owners[entry.contentHash] = HashOwner(articleID: entry.articleID, feedID: state.id, entryKey: key)
-                if entry.duplicateOf == nil { articles[entry.articleID] = (state.id, entry.contentHash) }
+            for (_, entry) in state.entries where entry.duplicateOf == nil || entry.similarity != nil {
+                setOwner(hash: entry.contentHash, articleID: entry.articleID, feedID: state.id)
+                if entry.duplicateOf == nil { setArticle(entry.articleID, feedID: state.id, hash: entry.contentHash) }
             }
+            noteRetries(state)
         }
         recoverNearDuplicateIndex()
         report.feeds = feeds.count
         report.articles = owners.count
+        feeds.removeAll()
+        aliasIndex.removeAll()
         if report.replayedEvents > 0 || report.publishedFiles > 0 || report.discardedFiles > 0 {
             logger.notice(
                 "state recovered from the change log",
@@ -159,18 +171,18 @@ actor ArticleLedger {
         guard let near = nearDuplicates, let index = nearIndex else { return }
         let saved = NearDuplicateFile.load(store, threshold: near.threshold)
         guard let saved else {
-            let originals = articles
+            let originals = articles.map { (id: $0.key.id, hash: $0.value.hash.hex) }
             let store = self.store
             let logger = self.logger
             guard !originals.isEmpty else { return }
             logger.notice("rebuilding the near-duplicate index in the background", metadata: ["articles": "\(originals.count)"])
             let finished = CompletionFlag()
             let task = Task.detached(priority: .background) {
-                for (id, article) in originals {
+                for article in originals {
                     if Task.isCancelled { return }
                     guard let record = try? store.loadArticle(hash: article.hash), let sketch = near.sketch(record.text)
                     else { continue }
-                    index.insert(id: id, sketch: sketch)
+                    index.insert(id: article.id, sketch: sketch)
                 }
                 finished.set()
                 logger.notice("near-duplicate index rebuilt", metadata: ["articles": "\(index.count)"])
@@ -186,7 +198,7 @@ actor ArticleLedger {
         for entry in entries {
             guard let event = try? StateJSON.decode(ChangeEvent.self, from: entry.line),
                 event.type == EventType.articleCreated || event.type == EventType.articleUpdated,
-                let id = event.data["article_id"]?.stringValue, let article = articles[id],
+                let id = event.data["article_id"]?.stringValue, let article = article(id),
                 let record = try? store.loadArticle(hash: article.hash), let sketch = near.sketch(record.text)
             else { continue }
             saved.index.insert(id: id, sketch: sketch)
@@ -266,7 +278,7 @@ actor ArticleLedger {
 
     /// The state of a feed.
     func feedState(id: String, url: String) throws -> FeedState {
-        if let cached = feeds[id] {
+        if let cached = load(id) {
             if cached.url != url { feeds[id]?.url = url }
             return feeds[id]!
         }
@@ -332,7 +344,7 @@ actor ArticleLedger {
     /// known entry's is that entry (feeds whose ids change on every fetch); once most entries of a document match
     /// that way, the feed's identity is marked `link`.
     func classify(feedID: String, entries: [EntryLookup]) -> [EntryVerdict] {
-        guard let state = feeds[feedID] else {
+        guard let state = load(feedID) else {
             return entries.map { EntryVerdict(key: $0.key, isNew: true, changed: false) }
         }
         var verdicts: [EntryVerdict] = []
@@ -368,7 +380,7 @@ actor ArticleLedger {
 
     /// Whether the feed has never had an entry (its first poll).
     func isNew(feedID: String) -> Bool {
-        guard let state = feeds[feedID] else { return true }
+        guard let state = load(feedID) else { return true }
         return state.entries.isEmpty && state.tombstones.isEmpty
     }
 
@@ -380,7 +392,10 @@ actor ArticleLedger {
     /// Entries of all feeds whose link is `url`.
     func entries(withURL url: String) -> [(feedID: String, key: String)] {
         var found: [(String, String)] = []
-        for (id, state) in feeds {
+        var all = (try? store.loadAllFeeds()) ?? []
+        for (id, state) in feeds { all.removeAll { $0.id == id }; all.append(state) }
+        for state in all {
+            let id = state.id
             for (key, entry) in state.entries where entry.url == url { found.append((id, key)) }
         }
         return found.sorted { $0.0 < $1.0 }
@@ -413,6 +428,8 @@ actor ArticleLedger {
             if let publish { toPublish.append(publish) }
             touched.insert(candidate.feedID)
         }
+        // One fsync makes the names of the whole batch's staged files durable, before any event names them.
+        if !toPublish.isEmpty { try store.syncStaging() }
         if !pending.isEmpty {
             let events = try changeLog.enqueue(pending)
             let last = events.last!.seq
@@ -422,7 +439,7 @@ actor ArticleLedger {
             }
             try await changeLog.waitDurable(through: last)
             for hash in toPublish where store.stagedArticleExists(hash: hash) {
-                try store.publishStagedArticle(hash: hash)
+                try store.publishStagedArticle(hash: hash, durable: false)
             }
         }
         for id in touched.sorted() { try await saveDurably(id) }
@@ -433,7 +450,7 @@ actor ArticleLedger {
     private func decide(_ input: ArticleCandidate) throws -> (RecordOutcome, PendingEvent?, String?) {
         var candidate = input
         let feedID = candidate.feedID
-        if feeds[feedID] == nil { feeds[feedID] = FeedState(id: feedID, url: candidate.feedURL) }
+        if load(feedID) == nil { feeds[feedID] = FeedState(id: feedID, url: candidate.feedURL) }
         // The page may say that this new entry is an article the feed already has (its final URL, canonical
         // URL or og:url is a known alias): then it is that article.
         if feeds[feedID]!.entries[candidate.entryKey] == nil,
@@ -471,18 +488,18 @@ actor ArticleLedger {
             data["previous_hash"] = .string(known.contentHash)
             data["previous_path"] = .string(StateStore.articleRelativePath(hash: known.contentHash))
             var publish: String? = nil
-            if owners[hash] == nil && !store.articleExists(hash: hash) {
+            if owner(hash) == nil && !store.articleExists(hash: hash) {
                 var record = candidate.record
                 record.id = known.articleID
                 record.previousHash = known.contentHash
                 try store.stageArticle(record)
-                owners[hash] = HashOwner(articleID: known.articleID, feedID: feedID, entryKey: candidate.entryKey)
+                setOwner(hash: hash, articleID: known.articleID, feedID: feedID)
                 publish = hash
             }
             feeds[feedID]!.entries[candidate.entryKey]!.contentHash = hash
             feeds[feedID]!.entries[candidate.entryKey]!.fingerprint = candidate.fingerprint
             if known.duplicateOf == nil {
-                articles[known.articleID] = (feedID, hash)
+                setArticle(known.articleID, feedID: feedID, hash: hash)
                 if let near = nearDuplicates, let sketch = near.sketch(candidate.record.text) {
                     nearIndex?.insert(id: known.articleID, sketch: sketch)
                 }
@@ -491,7 +508,7 @@ actor ArticleLedger {
             return (.updated(previousHash: known.contentHash), event, publish)
         }
 
-        let original: HashOwner? = owners[hash] ?? existingOwner(hash: hash)
+        let original: (articleID: String, feedID: String)? = owner(hash) ?? existingOwner(hash: hash)
         if let original {
             data["kind"] = "exact"
             data["similarity"] = 1.0
@@ -508,7 +525,7 @@ actor ArticleLedger {
 
         let sketch = nearDuplicates?.sketch(candidate.record.text)
         if let sketch, let match = nearIndex?.bestMatch(for: sketch, excluding: candidate.record.id),
-            let original = articles[match.id]
+            let original = article(match.id)
         {
             // The same story, slightly changed: keep this copy's own text, and say whose copy it is.
             data["kind"] = "near"
@@ -517,7 +534,7 @@ actor ArticleLedger {
             data["original_feed_id"] = .string(original.feedID)
             data["original_path"] = .string(StateStore.articleRelativePath(hash: original.hash))
             try store.stageArticle(candidate.record)
-            owners[hash] = HashOwner(articleID: candidate.record.id, feedID: feedID, entryKey: candidate.entryKey)
+            setOwner(hash: hash, articleID: candidate.record.id, feedID: feedID)
             feeds[feedID]!.entries[candidate.entryKey] = FeedState.Entry(
                 articleID: candidate.record.id, contentHash: hash, url: candidate.record.url,
                 firstSeen: candidate.record.fetchedAt, duplicateOf: match.id, similarity: match.similarity,
@@ -528,8 +545,8 @@ actor ArticleLedger {
         }
 
         try store.stageArticle(candidate.record)
-        owners[hash] = HashOwner(articleID: candidate.record.id, feedID: feedID, entryKey: candidate.entryKey)
-        articles[candidate.record.id] = (feedID, hash)
+        setOwner(hash: hash, articleID: candidate.record.id, feedID: feedID)
+        setArticle(candidate.record.id, feedID: feedID, hash: hash)
         if let sketch { nearIndex?.insert(id: candidate.record.id, sketch: sketch) }
         feeds[feedID]!.entries[candidate.entryKey] = FeedState.Entry(
             articleID: candidate.record.id, contentHash: hash, url: candidate.record.url,
@@ -539,11 +556,51 @@ actor ArticleLedger {
     }
 
     /// An article file published earlier under an older text of an updated article: still an original.
-    private func existingOwner(hash: String) -> HashOwner? {
+    private func existingOwner(hash: String) -> (articleID: String, feedID: String)? {
         guard let record = try? store.loadArticle(hash: hash) else { return nil }
-        let owner = HashOwner(articleID: record.id, feedID: record.feedID, entryKey: record.entryKey)
-        owners[hash] = owner
-        return owner
+        setOwner(hash: hash, articleID: record.id, feedID: record.feedID)
+        return (record.id, record.feedID)
+    }
+
+    private func owner(_ hash: String) -> (articleID: String, feedID: String)? {
+        guard let key = HashKey(hex: hash), let owner = owners[key] else { return nil }
+        return (owner.article.id, feedNames.string(owner.feed))
+    }
+
+    private func setOwner(hash: String, articleID: String, feedID: String) {
+        guard let key = HashKey(hex: hash) else { return }  // not a SHA-256: found on disk instead
+        owners[key] = HashOwner(article: ArticleRef(articleID), feed: feedNames.number(feedID))
+    }
+
+    private func article(_ id: String) -> (feedID: String, hash: String)? {
+        guard let a = articles[ArticleRef(id)] else { return nil }
+        return (feedNames.string(a.feed), a.hash.hex)
+    }
+
+    private func setArticle(_ id: String, feedID: String, hash: String) {
+        guard let key = HashKey(hex: hash) else { return }
+        articles[ArticleRef(id)] = (feedNames.number(feedID), key)
+    }
+
+    // MARK: Feeds in memory
+
+    /// The state of a feed: from memory while it is worked on, else from its file (nil: never written).
+    private func load(_ id: String) -> FeedState? {
+        if let state = feeds[id] { return state }
+        guard let state = try? store.loadFeed(id) else { return nil }
+        feeds[id] = state
+        indexAliases(state)
+        return state
+    }
+
+    /// Forgets a feed's entries once its poll is done (everything is on disk by then).
+    func release(feedID: String) {
+        feeds[feedID] = nil
+        aliasIndex[feedID] = nil
+    }
+
+    private func noteRetries(_ state: FeedState) {
+        retryIndex[state.id] = state.entries.values.compactMap { $0.pageRetry?.next }.min()
     }
 
     /// Writes a feed's state once every event it reflects is durable.
@@ -555,6 +612,7 @@ actor ArticleLedger {
                 // them: recovery then starts from here instead of the beginning of the log.
                 feeds[id]!.appliedSeq = durable
                 try store.saveFeed(feeds[id]!)
+                noteRetries(feeds[id]!)
                 return
             }
             try await changeLog.waitDurable(through: state.appliedSeq)
@@ -589,7 +647,7 @@ actor ArticleLedger {
             }
         }
         try book.update(schedule)
-        if let title, feeds[feedID]?.title != title, feeds[feedID] != nil {
+        if let title, let state = load(feedID), state.title != title {
             feeds[feedID]!.title = title
             try await saveDurably(feedID)
         }
@@ -650,7 +708,7 @@ actor ArticleLedger {
     /// The known entry key an entry of the feed stands for: its own key when known, else the key of the entry
     /// whose link (canonical form) it shares. nil: a new entry.
     func resolveKey(feedID: String, key: String, link: String?) -> String? {
-        guard let state = feeds[feedID] else { return nil }
+        guard let state = load(feedID) else { return nil }
         if state.knows(key) { return key }
         if let link, let known = aliasIndex[feedID]?[ArticleURL.canonical(link)], state.entries[known] != nil {
             return known
@@ -665,8 +723,9 @@ actor ArticleLedger {
         feedID: String, url: String, presentKeys: Set<String>, seenOnly: [(key: String, articleID: String)],
         now: Date, retention: TimeInterval, save: Bool = true
     ) async throws {
-        var state = feeds[feedID] ?? FeedState(id: feedID, url: url)
-        var changed = feeds[feedID] == nil && !seenOnly.isEmpty
+        let loaded = load(feedID)
+        var state = loaded ?? FeedState(id: feedID, url: url)
+        var changed = loaded == nil && !seenOnly.isEmpty
         for (key, entry) in state.entries {
             if presentKeys.contains(key) {
                 if entry.departed != nil {
@@ -702,14 +761,14 @@ actor ArticleLedger {
 
     /// Sets or clears the page retry of an entry.
     func setPageRetry(feedID: String, key: String, retry: FeedState.PageRetry?) async throws {
-        guard feeds[feedID]?.entries[key] != nil, feeds[feedID]!.entries[key]!.pageRetry != retry else { return }
+        guard load(feedID)?.entries[key] != nil, feeds[feedID]!.entries[key]!.pageRetry != retry else { return }
         feeds[feedID]!.entries[key]!.pageRetry = retry
         try await saveDurably(feedID)
     }
 
     /// Entries whose page retry is due.
     func dueRetries(feedID: String, now: Date, limit: Int) -> [(key: String, entry: FeedState.Entry)] {
-        guard let state = feeds[feedID] else { return [] }
+        guard let due = retryIndex[feedID], due <= now, let state = load(feedID) else { return [] }
         return state.entries.filter { $0.value.pageRetry.map { $0.next <= now } ?? false }
             .sorted { $0.value.pageRetry!.next < $1.value.pageRetry!.next }
             .prefix(limit).map { ($0.key, $0.value) }
@@ -717,7 +776,7 @@ actor ArticleLedger {
 
     /// The earliest page retry of a feed.
     func nextRetry(feedID: String) -> Date? {
-        feeds[feedID]?.entries.values.compactMap { $0.pageRetry?.next }.min()
+        retryIndex[feedID]
     }
 
     /// Writes the global applied seq and the near-duplicate index (at clean shutdown), so the next start replays

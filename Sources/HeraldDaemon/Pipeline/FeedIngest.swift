@@ -39,6 +39,17 @@ struct FeedIngest: Sendable {
     /// Polls one feed. Network, HTTP and parse problems are recorded (`feed.failed` with a `reason_code`); only
     /// state-writing errors escape, as `FatalStateError`.
     func poll(_ feed: HeraldConfig.FeedConfig, mode: PollMode) async throws -> PollReport {
+        do {
+            let report = try await pollFeed(feed, mode: mode)
+            await ledger.release(feedID: feed.id)
+            return report
+        } catch {
+            await ledger.release(feedID: feed.id)
+            throw error
+        }
+    }
+
+    private func pollFeed(_ feed: HeraldConfig.FeedConfig, mode: PollMode) async throws -> PollReport {
         var report = PollReport(feedID: feed.id)
         let started = now()
         let policy = SchedulePolicy(config: config, feed: feed)
@@ -102,7 +113,9 @@ struct FeedIngest: Sendable {
         var (next, events) = PollPlanner.plan(
             schedule, outcome: outcome, conditional: conditional, movedTo: movedTo, policy: policy, polledAt: started,
             now: now(), random: random())
-        if let response, (200..<300).contains(response.status) {
+        // Validators are kept only for a document that was read: after a parse failure the next poll must fetch
+        // it again, not accept a 304 for a document Herald never understood.
+        if let response, case .fetched = outcome {
             next.etag = response.etag
             next.lastModified = response.lastModified
         }
