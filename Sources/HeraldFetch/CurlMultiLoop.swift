@@ -70,8 +70,10 @@ final class CurlMultiLoop {
     private func start(_ job: FetchQueue.Job) {
         var job = job
         let now = ContinuousClock.now
-        let deadline = job.deadline ?? now.advanced(by: configuration.totalTimeout)
+        var deadline = job.deadline ?? now.advanced(by: configuration.totalTimeout)
+        if let queuedAt = job.queuedAt { deadline = deadline.advanced(by: queuedAt.duration(to: now)) }
         job.deadline = deadline
+        job.queuedAt = nil
         do throws(FetchError) {
             let remaining = now.duration(to: deadline)
             guard remaining > .zero else {

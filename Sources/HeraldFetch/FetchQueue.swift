@@ -29,8 +29,11 @@ final class FetchQueue: Sendable {
         var host: String
         /// The hops followed before this one.
         var redirects: [FetchRedirect] = []
-        /// When the whole fetch must be done; set when its first hop starts.
+        /// When the whole fetch must be done; set when its first hop starts, and moved later by the time later
+        /// hops spend waiting in the budget (the total timeout counts transfers, not politeness).
         var deadline: ContinuousClock.Instant?
+        /// When a later hop was queued.
+        var queuedAt: ContinuousClock.Instant?
     }
 
     struct Work {
@@ -182,7 +185,9 @@ final class FetchQueue: Sendable {
     func requeue(_ job: Job, now: ContinuousClock.Instant) {
         let resumptions = state.withLock { state -> [Resumption] in
             guard !state.shuttingDown, state.waiting[job.id] != nil else { return [] }
-            return FetchQueue.enqueue(job, now: now, &state)
+            var job = job
+            job.queuedAt = now
+            return FetchQueue.enqueue(job, continuing: true, now: now, &state)
         }
         FetchQueue.resume(resumptions)
     }
@@ -199,9 +204,20 @@ final class FetchQueue: Sendable {
 
     // MARK: - Under the lock
 
-    private static func enqueue(_ job: Job, now: ContinuousClock.Instant, _ state: inout State) -> [Resumption] {
+    private static func enqueue(
+        _ job: Job,
+        continuing: Bool = false,
+        now: ContinuousClock.Instant,
+        _ state: inout State
+    ) -> [Resumption] {
         state.queued[job.id] = job
-        let actions = state.budget.requestWanted(job.id, host: job.host, kind: job.request.kind, now: now)
+        let actions = state.budget.requestWanted(
+            job.id,
+            host: job.host,
+            kind: job.request.kind,
+            continuing: continuing,
+            now: now
+        )
         return apply(actions, now: now, &state)
     }
 

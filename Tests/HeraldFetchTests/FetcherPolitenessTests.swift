@@ -69,6 +69,41 @@ import Testing
         #expect(shortestSpan >= .milliseconds(425), "shortest span of ten starts \(shortestSpan)")
     }
 
+    @Test func redirectHopsGoAheadOfTheQueueAndQueueTimeIsNotTransferTime() async throws {
+        var configuration = FetchConfiguration(userAgent: "HeraldTests/1.0")
+        configuration.perHostConnections = 1
+        configuration.perHostDelay = .milliseconds(30)
+        // Far less than the 20 × 2 × 30 ms the queue takes: only transfer time may count against it.
+        configuration.totalTimeout = .milliseconds(400)
+        let fetcher = try Fetcher(configuration: configuration, logger: testLogger)
+        defer { fetcher.shutdown() }
+        let seen = Mutex<[(ContinuousClock.Instant, String)]>([])
+        server.route("/moved/") { request in
+            let name = String(request.path.dropFirst("/moved/".count))
+            seen.withLock { $0.append((request.receivedAt, "moved " + name)) }
+            return TestResponse(status: 302, headers: [("Location", "/article/" + name)])
+        }
+        server.route("/article/") { request in
+            let name = String(request.path.dropFirst("/article/".count))
+            seen.withLock { $0.append((request.receivedAt, "article " + name)) }
+            return TestResponse(body: Array("text".utf8))
+        }
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<20 {
+                group.addTask { try await fetcher.fetch(FetchRequest(url: url("/moved/\(index)"), kind: .page)).status }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses == [Int](repeating: 200, count: 20))
+        // Each article was fetched right after its redirect, before the next page's first hop.
+        let order = seen.withLock { $0 }.sorted { $0.0 < $1.0 }.map(\.1)
+        #expect(order.count == 40)
+        for pair in stride(from: 0, to: order.count - 1, by: 2) {
+            #expect(order[pair].hasPrefix("moved "), "\(order)")
+            #expect(order[pair + 1] == "article " + order[pair].dropFirst("moved ".count), "\(order)")
+        }
+    }
+
     @Test func throttledHostSlowsDownAndHonoursRetryAfter() async throws {
         let fetcher = try fetcher()
         defer { fetcher.shutdown() }

@@ -72,6 +72,22 @@ import Testing
         #expect(budget.finished(3, outcome: .answered, now: at(1)).start == [4])
     }
 
+    @Test func theNextHopOfARedirectGoesFirst() {
+        var budget = budget(connections: 1, page: .seconds(1))
+        #expect(budget.requestWanted(1, host: "a", kind: .page, now: at(0)).start == [1])
+        for id in UInt64(2)...5 { _ = budget.requestWanted(id, host: "a", kind: .page, now: at(0)) }
+        _ = budget.requestWanted(6, host: "a", kind: .feed, now: at(0))
+        // Request 1 redirects on the same host: its next hop waits for the delay, but ahead of everyone.
+        #expect(budget.finished(1, outcome: .answered, now: at(0.1)).start == [6])  // the feed needs no delay
+        #expect(budget.finished(6, outcome: .answered, now: at(0.2)).start == [])
+        #expect(budget.requestWanted(1, host: "a", kind: .page, continuing: true, now: at(0.2)).start == [])
+        // The page delay runs from the feed's start (0.1 s).
+        #expect(budget.due(now: at(1.0)).start == [])
+        #expect(budget.due(now: at(1.1)).start == [1])
+        #expect(budget.finished(1, outcome: .answered, now: at(1.2)).start == [])
+        #expect(budget.due(now: at(2.1)).start == [2])
+    }
+
     @Test func throttlingDoublesTheDelayUpToTheCap() {
         var budget = budget(connections: 1, page: .seconds(1))
         var now = at(0)

@@ -17,7 +17,7 @@
 /// - a wanted request whose host's floor is more than ``Settings/maximumQueueWait`` away is failed at once
 ///   (``Actions/deferred``) instead of waiting;
 /// - waiting requests start in arrival order, except that a request whose kind is not held back by a delay
-///   (a feed, with no feed delay) may pass pages that are.
+///   (a feed, with no feed delay) may pass pages that are, and the next hop of a redirect goes first.
 struct HostBudget {
     struct Settings: Sendable, Equatable {
         var connections: Int
@@ -93,6 +93,15 @@ struct HostBudget {
 
         mutating func append(_ item: Waiting) { items.append(item) }
 
+        mutating func prepend(_ item: Waiting) {
+            if head > 0 {
+                head -= 1
+                items[head] = item
+            } else {
+                items.insert(item, at: 0)
+            }
+        }
+
         mutating func removeFirst() -> Waiting {
             let item = items[head]
             head += 1
@@ -146,15 +155,22 @@ struct HostBudget {
     // MARK: - Events
 
     /// A request for `host` wants to start.
+    /// - Parameter continuing: the request is the next hop of a redirect that already had its turn; it goes
+    ///   ahead of every waiting request (it still waits for the delay and a free connection).
     mutating func requestWanted(
         _ id: UInt64,
         host: String,
         kind: FetchKind,
+        continuing: Bool = false,
         now: ContinuousClock.Instant
     ) -> Actions {
         hostOfRequest[id] = (host, kind)
-        nextOrder += 1
-        hosts[host, default: Host()].lines[kind, default: Line()].append(Waiting(id: id, order: nextOrder))
+        if continuing {
+            hosts[host, default: Host()].lines[kind, default: Line()].prepend(Waiting(id: id, order: 0))
+        } else {
+            nextOrder += 1
+            hosts[host, default: Host()].lines[kind, default: Line()].append(Waiting(id: id, order: nextOrder))
+        }
         return pump(host, now: now)
     }
 
