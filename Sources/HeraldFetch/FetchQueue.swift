@@ -173,21 +173,18 @@ final class FetchQueue: Sendable {
         state.withLock { $0.budget.nextWakeUp }
     }
 
-    /// A hop's transfer ended (or could not start): frees its place in the host's budget.
-    func hopEnded(id: UInt64, outcome: HostBudget.Outcome, now: ContinuousClock.Instant) {
-        let resumptions = state.withLock { state in
-            FetchQueue.apply(state.budget.finished(id, outcome: outcome, now: now), now: now, &state)
-        }
-        FetchQueue.resume(resumptions)
-    }
-
-    /// Queues the next hop of a fetch that is still wanted.
-    func requeue(_ job: Job, now: ContinuousClock.Instant) {
+    /// A hop's transfer ended (or could not start): frees its place in the host's budget and, for a redirect
+    /// of a fetch that is still wanted, queues its next hop in the same step.
+    func hopEnded(id: UInt64, outcome: HostBudget.Outcome, next: Job? = nil, now: ContinuousClock.Instant) {
         let resumptions = state.withLock { state -> [Resumption] in
-            guard !state.shuttingDown, state.waiting[job.id] != nil else { return [] }
-            var job = job
-            job.queuedAt = now
-            return FetchQueue.enqueue(job, continuing: true, now: now, &state)
+            var nextHost: String?
+            if var next, !state.shuttingDown, state.waiting[id] != nil {
+                next.queuedAt = now
+                state.queued[id] = next
+                nextHost = next.host
+            }
+            let actions = state.budget.finished(id, outcome: outcome, redirectingTo: nextHost, now: now)
+            return FetchQueue.apply(actions, now: now, &state)
         }
         FetchQueue.resume(resumptions)
     }
@@ -204,20 +201,9 @@ final class FetchQueue: Sendable {
 
     // MARK: - Under the lock
 
-    private static func enqueue(
-        _ job: Job,
-        continuing: Bool = false,
-        now: ContinuousClock.Instant,
-        _ state: inout State
-    ) -> [Resumption] {
+    private static func enqueue(_ job: Job, now: ContinuousClock.Instant, _ state: inout State) -> [Resumption] {
         state.queued[job.id] = job
-        let actions = state.budget.requestWanted(
-            job.id,
-            host: job.host,
-            kind: job.request.kind,
-            continuing: continuing,
-            now: now
-        )
+        let actions = state.budget.requestWanted(job.id, host: job.host, kind: job.request.kind, now: now)
         return apply(actions, now: now, &state)
     }
 

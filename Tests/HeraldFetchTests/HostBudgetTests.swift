@@ -76,16 +76,18 @@ import Testing
         var budget = budget(connections: 1, page: .seconds(1))
         #expect(budget.requestWanted(1, host: "a", kind: .page, now: at(0)).start == [1])
         for id in UInt64(2)...5 { _ = budget.requestWanted(id, host: "a", kind: .page, now: at(0)) }
-        _ = budget.requestWanted(6, host: "a", kind: .feed, now: at(0))
-        // Request 1 redirects on the same host: its next hop waits for the delay, but ahead of everyone.
-        #expect(budget.finished(1, outcome: .answered, now: at(0.1)).start == [6])  // the feed needs no delay
-        #expect(budget.finished(6, outcome: .answered, now: at(0.2)).start == [])
-        #expect(budget.requestWanted(1, host: "a", kind: .page, continuing: true, now: at(0.2)).start == [])
-        // The page delay runs from the feed's start (0.1 s).
-        #expect(budget.due(now: at(1.0)).start == [])
-        #expect(budget.due(now: at(1.1)).start == [1])
-        #expect(budget.finished(1, outcome: .answered, now: at(1.2)).start == [])
-        #expect(budget.due(now: at(2.1)).start == [2])
+        // Request 1 redirects on the same host, and its end is seen late, when page 2 is already due: the next
+        // hop still goes first.
+        #expect(budget.finished(1, outcome: .answered, redirectingTo: "a", now: at(1.5)).start == [1])
+        #expect(budget.finished(1, outcome: .answered, now: at(1.6)).start == [])
+        #expect(budget.due(now: at(2.5)).start == [2])
+        // A hop to another host goes ahead of that host's queue.
+        _ = budget.requestWanted(10, host: "b", kind: .page, now: at(2.5))
+        _ = budget.requestWanted(11, host: "b", kind: .page, now: at(2.5))
+        #expect(budget.finished(2, outcome: .answered, redirectingTo: "b", now: at(2.6)).start == [])
+        #expect(budget.finished(10, outcome: .answered, now: at(3)).start == [])  // b's delay runs to 3.5
+        #expect(Set(budget.due(now: at(3.5)).start) == [3, 2])
+        #expect(budget.snapshot().map(\.queued) == [2, 1])
     }
 
     @Test func throttlingDoublesTheDelayUpToTheCap() {

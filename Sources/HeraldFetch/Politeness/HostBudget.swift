@@ -155,28 +155,29 @@ struct HostBudget {
     // MARK: - Events
 
     /// A request for `host` wants to start.
-    /// - Parameter continuing: the request is the next hop of a redirect that already had its turn; it goes
-    ///   ahead of every waiting request (it still waits for the delay and a free connection).
     mutating func requestWanted(
         _ id: UInt64,
         host: String,
         kind: FetchKind,
-        continuing: Bool = false,
         now: ContinuousClock.Instant
     ) -> Actions {
         hostOfRequest[id] = (host, kind)
-        if continuing {
-            hosts[host, default: Host()].lines[kind, default: Line()].prepend(Waiting(id: id, order: 0))
-        } else {
-            nextOrder += 1
-            hosts[host, default: Host()].lines[kind, default: Line()].append(Waiting(id: id, order: nextOrder))
-        }
+        nextOrder += 1
+        hosts[host, default: Host()].lines[kind, default: Line()].append(Waiting(id: id, order: nextOrder))
         return pump(host, now: now)
     }
 
     /// A started request ended.
-    mutating func finished(_ id: UInt64, outcome: Outcome, now: ContinuousClock.Instant) -> Actions {
-        guard let (name, _) = hostOfRequest[id], hosts[name]?.inFlight.contains(id) == true else { return .none }
+    /// - Parameter nextHost: the request redirected and its next hop goes to this host. The hop is queued in the
+    ///   same step, ahead of every waiting request (it already had its turn; it still waits for the delay and a
+    ///   free connection), so no other request can take the freed place first.
+    mutating func finished(
+        _ id: UInt64,
+        outcome: Outcome,
+        redirectingTo nextHost: String? = nil,
+        now: ContinuousClock.Instant
+    ) -> Actions {
+        guard let (name, kind) = hostOfRequest[id], hosts[name]?.inFlight.contains(id) == true else { return .none }
         hostOfRequest[id] = nil
         // Taken out of the dictionary while it changes, so its queues are never copied (copy-on-write).
         var host = hosts.removeValue(forKey: name)!
@@ -201,7 +202,12 @@ struct HostBudget {
             break
         }
         hosts[name] = host
+        if let nextHost {
+            hostOfRequest[id] = (nextHost, kind)
+            hosts[nextHost, default: Host()].lines[kind, default: Line()].prepend(Waiting(id: id, order: 0))
+        }
         var actions = pump(name, now: now)
+        if let nextHost, nextHost != name { actions.append(pump(nextHost, now: now)) }
         actions.append(sweepNowAndThen(now: now))
         return actions
     }
