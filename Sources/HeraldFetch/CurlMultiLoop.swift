@@ -92,6 +92,7 @@ final class CurlMultiLoop {
             }
             transfersByID[job.id] = transfer
             transfersByHandle[transfer.handle] = transfer
+            queue.hopStarted(id: job.id, now: .now)
         } catch {
             queue.hopEnded(id: job.id, outcome: .failed, now: .now)
             queue.complete(id: job.id, with: .failure(error))

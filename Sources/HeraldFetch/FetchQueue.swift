@@ -173,6 +173,11 @@ final class FetchQueue: Sendable {
         state.withLock { $0.budget.nextWakeUp }
     }
 
+    /// A hop's transfer was handed to libcurl: the host's delay counts from now.
+    func hopStarted(id: UInt64, now: ContinuousClock.Instant) {
+        state.withLock { $0.budget.started(id, now: now) }
+    }
+
     /// A hop's transfer ended (or could not start): frees its place in the host's budget and, for a redirect
     /// of a fetch that is still wanted, queues its next hop in the same step.
     func hopEnded(id: UInt64, outcome: HostBudget.Outcome, next: Job? = nil, now: ContinuousClock.Instant) {

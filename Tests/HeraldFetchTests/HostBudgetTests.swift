@@ -25,6 +25,20 @@ import Testing
         #expect(budget.due(now: at(10)).start == [])
     }
 
+    @Test func theDelayCountsFromTheRealStart() {
+        var budget = budget(connections: 4)
+        #expect(budget.requestWanted(1, host: "a", kind: .page, now: at(0)).start == [1])
+        budget.started(1, now: at(0.02))  // the transport got to it a little later
+        #expect(budget.requestWanted(2, host: "a", kind: .page, now: at(0.5)).start == [])
+        #expect(budget.nextWakeUp == at(1.02))
+        #expect(budget.due(now: at(1.01)).start == [])
+        #expect(budget.due(now: at(1.02)).start == [2])
+        budget.started(99, now: at(5))  // unknown ids are ignored
+        budget.started(2, now: at(0.9))  // and a start never moves the clock back
+        #expect(budget.requestWanted(3, host: "a", kind: .page, now: at(2.01)).start == [])
+        #expect(budget.requestWanted(4, host: "a", kind: .page, now: at(2.02)).start == [3])
+    }
+
     @Test func connectionLimitHoldsRequestsUntilOneFinishes() {
         var budget = budget(connections: 2, page: .zero)
         var started: [UInt64] = []

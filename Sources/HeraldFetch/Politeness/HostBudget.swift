@@ -167,6 +167,13 @@ struct HostBudget {
         return pump(host, now: now)
     }
 
+    /// The transport really started a request the budget released (a moment after the release): the host's
+    /// delay counts from the later of the two, so requests never go out closer together than the delay.
+    mutating func started(_ id: UInt64, now: ContinuousClock.Instant) {
+        guard let (name, _) = hostOfRequest[id], hosts[name]?.inFlight.contains(id) == true else { return }
+        hosts[name]!.lastStart = max(hosts[name]!.lastStart ?? now, now)
+    }
+
     /// A started request ended.
     /// - Parameter nextHost: the request redirected and its next hop goes to this host. The hop is queued in the
     ///   same step, ahead of every waiting request (it already had its turn; it still waits for the delay and a
