@@ -57,16 +57,14 @@ import Testing
         #expect(requests.count == 200)
         #expect(server.peakConcurrentRequestCount == 2)
         let starts = requests.map(\.receivedAt).sorted()
-        let gaps = zip(starts, starts.dropFirst()).map { $0.duration(to: $1) }
-        // The server sees each start a little after the client made it, and on a loaded machine a little late
-        // now and then; so single gaps get half a delay of slack, and any ten consecutive starts must span
-        // nine delays less that slack, which no systematic breach of the delay passes.
-        let smallest = try #require(gaps.min())
-        let short = gaps.filter { $0 < .milliseconds(50) }.count
-        #expect(smallest >= .milliseconds(25), "smallest gap \(smallest), \(short) gaps under 50 ms")
-        let spans = zip(starts, starts.dropFirst(9)).map { $0.duration(to: $1) }
-        let shortestSpan = try #require(spans.min())
-        #expect(shortestSpan >= .milliseconds(425), "shortest span of ten starts \(shortestSpan)")
+        let gaps = zip(starts, starts.dropFirst()).map { $0.duration(to: $1) }.sorted()
+        // The server sees each start a little after the client made it, and on a loaded machine a thread may
+        // stall for tens of milliseconds, bunching two arrivals; so single gaps are judged as a distribution.
+        // Without the delay the two connections would free up together and start in pairs: about half the gaps
+        // would be near zero. With it, almost none may be under half the delay, and the median is above it.
+        let short = gaps.filter { $0 < .milliseconds(25) }.count
+        #expect(short <= 4, "\(short) of \(gaps.count) gaps under 25 ms; smallest \(gaps.first ?? .zero)")
+        #expect(gaps[gaps.count / 2] >= .milliseconds(50), "median gap \(gaps[gaps.count / 2])")
     }
 
     @Test func redirectHopsGoAheadOfTheQueueAndQueueTimeIsNotTransferTime() async throws {
@@ -114,7 +112,6 @@ import Testing
         #expect(busy.retryAfter?.delay == .seconds(2))
         let status = try #require(fetcher.hostStatus().first { $0.host == "127.0.0.1" })
         #expect(status.slowdown == .seconds(1))
-        #expect(status.blockedFor.map { $0 <= .seconds(2) } == true)
         let next = try await fetcher.fetch(FetchRequest(url: url("/next")))
         #expect(next.status == 200)
         let first = try #require(server.requests(for: "/busy").first?.receivedAt)
@@ -124,6 +121,9 @@ import Testing
         // A Retry-After beyond what a fetch may wait fails the next requests at once, with the reason.
         server.route("/gone-for-an-hour", TestResponse(status: 503, headers: [("Retry-After", "3600")]))
         _ = try await fetcher.fetch(FetchRequest(url: url("/gone-for-an-hour")))
+        // (Checked on the long floor only: other tests may hold this process's threads for a second or two.)
+        let blocked = try #require(fetcher.hostStatus().first { $0.host == "127.0.0.1" }?.blockedFor)
+        #expect(blocked > .seconds(3000) && blocked <= .seconds(3600))
         do {
             _ = try await fetcher.fetch(FetchRequest(url: url("/next"), kind: .page))
             Issue.record("the request was not deferred")

@@ -274,9 +274,10 @@ import Testing
                 while let id = current { current = budget.finished(id, outcome: .answered, now: at(0)).start.first }
             }
         }
+        // The least of three runs, so that a moment of preemption on a busy machine does not count.
         _ = cost(1000)  // warm up
-        let small = cost(3000)
-        let large = cost(30_000)
+        let small = (0..<3).map { _ in cost(3000) }.min()!
+        let large = (0..<3).map { _ in cost(30_000) }.min()!
         #expect(large < small * 40, "3,000 requests: \(small), 30,000: \(large)")
     }
 }
