@@ -70,8 +70,10 @@ final class CurlMultiLoop {
     private func start(_ job: FetchQueue.Job) {
         var job = job
         let now = ContinuousClock.now
-        let deadline = job.deadline ?? now.advanced(by: configuration.totalTimeout)
+        var deadline = job.deadline ?? now.advanced(by: configuration.totalTimeout)
+        if let queuedAt = job.queuedAt { deadline = deadline.advanced(by: queuedAt.duration(to: now)) }
         job.deadline = deadline
+        job.queuedAt = nil
         do throws(FetchError) {
             let remaining = now.duration(to: deadline)
             guard remaining > .zero else {
@@ -90,6 +92,7 @@ final class CurlMultiLoop {
             }
             transfersByID[job.id] = transfer
             transfersByHandle[transfer.handle] = transfer
+            queue.hopStarted(id: job.id, now: .now)
         } catch {
             queue.hopEnded(id: job.id, outcome: .failed, now: .now)
             queue.complete(id: job.id, with: .failure(error))
@@ -128,53 +131,55 @@ final class CurlMultiLoop {
                 now: wallNow
             )
             let throttled = response.status == 429 || response.status == 503
-            queue.hopEnded(
-                id: job.id,
-                outcome: throttled ? .throttled(retryAfter: response.retryAfter?.delay) : .answered,
-                now: now
-            )
-            if let target = hop.redirectURL {
-                follow(job, status: response.status, to: target, now: now)
+            let outcome: HostBudget.Outcome = throttled ? .throttled(retryAfter: response.retryAfter?.delay) : .answered
+            guard let target = hop.redirectURL else {
+                queue.hopEnded(id: job.id, outcome: outcome, now: now)
+                logger.debug(
+                    "fetched",
+                    metadata: [
+                        "url": "\(response.effectiveURL)", "status": "\(response.status)",
+                        "bytes": "\(response.body.count)",
+                    ]
+                )
+                queue.complete(id: job.id, with: .success(response))
                 return
             }
-            logger.debug(
-                "fetched",
-                metadata: [
-                    "url": "\(response.effectiveURL)", "status": "\(response.status)",
-                    "bytes": "\(response.body.count)",
-                ]
-            )
-            queue.complete(id: job.id, with: .success(response))
+            switch nextHop(after: job, status: response.status, to: target) {
+            case .success(let next):
+                queue.hopEnded(id: job.id, outcome: outcome, next: next, now: now)
+            case .failure(let error):
+                queue.hopEnded(id: job.id, outcome: outcome, now: now)
+                queue.complete(id: job.id, with: .failure(error))
+            }
         }
     }
 
-    /// Queues the next hop of a redirect chain, with its own host budget and address policy.
-    private func follow(_ job: FetchQueue.Job, status: Int, to target: String, now: ContinuousClock.Instant) {
-        let hop = FetchRedirect(status: status, from: job.url, to: target)
+    /// The next hop of a redirect chain, with its own host (budget and address policy), or why there is none.
+    private func nextHop(after job: FetchQueue.Job, status: Int, to target: String) -> Result<FetchQueue.Job, FetchError> {
         guard job.redirects.count < configuration.maxRedirects else {
-            let error = FetchError(
-                .tooManyRedirects,
-                "\(job.request.url) redirected more than \(configuration.maxRedirects) times (a redirect loop?); "
-                    + "the last hop pointed to \(target); limits.max_redirects sets the limit"
+            return .failure(
+                FetchError(
+                    .tooManyRedirects,
+                    "\(job.request.url) redirected more than \(configuration.maxRedirects) times (a redirect loop?); "
+                        + "the last hop pointed to \(target); limits.max_redirects sets the limit"
+                )
             )
-            queue.complete(id: job.id, with: .failure(error))
-            return
         }
         guard let parts = CurlURL(target), parts.scheme == "http" || parts.scheme == "https", !parts.host.isEmpty
         else {
-            let error = FetchError(
-                .schemeNotAllowed,
-                "\(job.url) redirected to \(target.prefix(200)), which is not an http or https URL; "
-                    + "only http and https redirects are followed"
+            return .failure(
+                FetchError(
+                    .schemeNotAllowed,
+                    "\(job.url) redirected to \(target.prefix(200)), which is not an http or https URL; "
+                        + "only http and https redirects are followed"
+                )
             )
-            queue.complete(id: job.id, with: .failure(error))
-            return
         }
         var next = job
         next.url = target
         next.host = parts.host
-        next.redirects.append(hop)
-        queue.requeue(next, now: now)
+        next.redirects.append(FetchRedirect(status: status, from: job.url, to: target))
+        return .success(next)
     }
 
     /// Removes a transfer from the multi handle; the easy handle is freed when the last reference goes.

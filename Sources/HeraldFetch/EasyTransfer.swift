@@ -265,6 +265,9 @@ final class EasyTransfer {
                 .schemeNotAllowed,
                 "\(url) (or a redirect from it) uses a scheme that is not allowed: \(detail)"
             )
+        case CURLE_PARTIAL_FILE:
+            return FetchError(
+                .truncated, "the response from \(url) ended before its announced length (truncated): \(detail)")
         case CURLE_URL_MALFORMAT:
             return FetchError(.invalidURL, "\(url) is not a valid URL: \(detail)")
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:

@@ -6,8 +6,8 @@ public struct FetchConfiguration: Sendable {
     public var maxBodyBytes: Int = 15 * 1024 * 1024
     /// How long establishing a connection (DNS, TCP, TLS) may take.
     public var connectTimeout: Duration = .seconds(10)
-    /// How long a whole fetch, including redirects, may take, counted from the start of its first request
-    /// (time spent queued behind the host's politeness budget does not count).
+    /// How long a whole fetch, including redirects, may take: the time its transfers take, from the start of
+    /// the first one (time spent queued behind a host's politeness budget, before any hop, does not count).
     public var totalTimeout: Duration = .seconds(30)
     /// The most redirects followed before a fetch fails with ``FetchError/Code/tooManyRedirects``.
     public var maxRedirects: Int = 5

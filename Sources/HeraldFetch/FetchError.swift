@@ -25,6 +25,8 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case notRegularFile
         /// The host asked (by `Retry-After`) not to be contacted for longer than a fetch may wait in the queue.
         case deferred
+        /// The response ended before the length it announced (the connection closed mid-body).
+        case truncated
         /// The transfer failed after connecting (reset, truncated or malformed response, unreadable file).
         case network
         /// The fetch was cancelled, or the fetcher shut down.

@@ -29,8 +29,11 @@ final class FetchQueue: Sendable {
         var host: String
         /// The hops followed before this one.
         var redirects: [FetchRedirect] = []
-        /// When the whole fetch must be done; set when its first hop starts.
+        /// When the whole fetch must be done; set when its first hop starts, and moved later by the time later
+        /// hops spend waiting in the budget (the total timeout counts transfers, not politeness).
         var deadline: ContinuousClock.Instant?
+        /// When a later hop was queued.
+        var queuedAt: ContinuousClock.Instant?
     }
 
     struct Work {
@@ -170,19 +173,23 @@ final class FetchQueue: Sendable {
         state.withLock { $0.budget.nextWakeUp }
     }
 
-    /// A hop's transfer ended (or could not start): frees its place in the host's budget.
-    func hopEnded(id: UInt64, outcome: HostBudget.Outcome, now: ContinuousClock.Instant) {
-        let resumptions = state.withLock { state in
-            FetchQueue.apply(state.budget.finished(id, outcome: outcome, now: now), now: now, &state)
-        }
-        FetchQueue.resume(resumptions)
+    /// A hop's transfer was handed to libcurl: the host's delay counts from now.
+    func hopStarted(id: UInt64, now: ContinuousClock.Instant) {
+        state.withLock { $0.budget.started(id, now: now) }
     }
 
-    /// Queues the next hop of a fetch that is still wanted.
-    func requeue(_ job: Job, now: ContinuousClock.Instant) {
+    /// A hop's transfer ended (or could not start): frees its place in the host's budget and, for a redirect
+    /// of a fetch that is still wanted, queues its next hop in the same step.
+    func hopEnded(id: UInt64, outcome: HostBudget.Outcome, next: Job? = nil, now: ContinuousClock.Instant) {
         let resumptions = state.withLock { state -> [Resumption] in
-            guard !state.shuttingDown, state.waiting[job.id] != nil else { return [] }
-            return FetchQueue.enqueue(job, now: now, &state)
+            var nextHost: String?
+            if var next, !state.shuttingDown, state.waiting[id] != nil {
+                next.queuedAt = now
+                state.queued[id] = next
+                nextHost = next.host
+            }
+            let actions = state.budget.finished(id, outcome: outcome, redirectingTo: nextHost, now: now)
+            return FetchQueue.apply(actions, now: now, &state)
         }
         FetchQueue.resume(resumptions)
     }

@@ -64,8 +64,11 @@ public final class Fetcher: Sendable {
 
     /// Fetches one resource, following redirects.
     ///
-    /// HTTP error statuses (404, 500, …) are returned as responses, not thrown. Cancelling the calling task
-    /// aborts the transfer and throws `.cancelled`.
+    /// Each hop waits its turn in its host's politeness budget (connections, delay by ``FetchRequest/kind``,
+    /// slowdown after 429/503, `Retry-After`, `Crawl-delay`) and is held to its own address policy (see
+    /// ``FetchRequest/trustedHost``). `file://` URLs are read on a queue of their own. HTTP error statuses
+    /// (404, 500, …) are returned as responses, not thrown. Cancelling the calling task aborts the transfer (or
+    /// its wait) and throws `.cancelled`.
     /// - Throws: ``FetchError`` when no final response could be obtained.
     public func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse {
         let target = try Fetcher.validate(request)

@@ -57,39 +57,73 @@ import Testing
         #expect(requests.count == 200)
         #expect(server.peakConcurrentRequestCount == 2)
         let starts = requests.map(\.receivedAt).sorted()
-        let gaps = zip(starts, starts.dropFirst()).map { $0.duration(to: $1) }
-        // The server sees each start a little after the client made it, and on a loaded machine a little late
-        // now and then; so single gaps get half a delay of slack, and any ten consecutive starts must span
-        // nine delays less that slack, which no systematic breach of the delay passes.
-        let smallest = try #require(gaps.min())
-        let short = gaps.filter { $0 < .milliseconds(50) }.count
-        #expect(smallest >= .milliseconds(25), "smallest gap \(smallest), \(short) gaps under 50 ms")
-        let spans = zip(starts, starts.dropFirst(9)).map { $0.duration(to: $1) }
-        let shortestSpan = try #require(spans.min())
-        #expect(shortestSpan >= .milliseconds(425), "shortest span of ten starts \(shortestSpan)")
+        let gaps = zip(starts, starts.dropFirst()).map { $0.duration(to: $1) }.sorted()
+        // The server sees each start a little after the client made it, and on a loaded machine a thread may
+        // stall for tens of milliseconds, bunching two arrivals; so single gaps are judged as a distribution.
+        // Without the delay the two connections would free up together and start in pairs: about half the gaps
+        // would be near zero. With it, almost none may be under half the delay, and the median is above it.
+        let short = gaps.filter { $0 < .milliseconds(25) }.count
+        #expect(short <= 4, "\(short) of \(gaps.count) gaps under 25 ms; smallest \(gaps.first ?? .zero)")
+        #expect(gaps[gaps.count / 2] >= .milliseconds(50), "median gap \(gaps[gaps.count / 2])")
+    }
+
+    @Test func redirectHopsGoAheadOfTheQueueAndQueueTimeIsNotTransferTime() async throws {
+        var configuration = FetchConfiguration(userAgent: "HeraldTests/1.0")
+        configuration.perHostConnections = 1
+        configuration.perHostDelay = .milliseconds(30)
+        // Far less than the 20 × 2 × 30 ms the queue takes: only transfer time may count against it.
+        configuration.totalTimeout = .milliseconds(400)
+        let fetcher = try Fetcher(configuration: configuration, logger: testLogger)
+        defer { fetcher.shutdown() }
+        let seen = Mutex<[(ContinuousClock.Instant, String)]>([])
+        server.route("/moved/") { request in
+            let name = String(request.path.dropFirst("/moved/".count))
+            seen.withLock { $0.append((request.receivedAt, "moved " + name)) }
+            return TestResponse(status: 302, headers: [("Location", "/article/" + name)])
+        }
+        server.route("/article/") { request in
+            let name = String(request.path.dropFirst("/article/".count))
+            seen.withLock { $0.append((request.receivedAt, "article " + name)) }
+            return TestResponse(body: Array("text".utf8))
+        }
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<20 {
+                group.addTask { try await fetcher.fetch(FetchRequest(url: url("/moved/\(index)"), kind: .page)).status }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses == [Int](repeating: 200, count: 20))
+        // Each article was fetched right after its redirect, before the next page's first hop.
+        let order = seen.withLock { $0 }.sorted { $0.0 < $1.0 }.map(\.1)
+        #expect(order.count == 40)
+        for pair in stride(from: 0, to: order.count - 1, by: 2) {
+            #expect(order[pair].hasPrefix("moved "), "\(order)")
+            #expect(order[pair + 1] == "article " + order[pair].dropFirst("moved ".count), "\(order)")
+        }
     }
 
     @Test func throttledHostSlowsDownAndHonoursRetryAfter() async throws {
         let fetcher = try fetcher()
         defer { fetcher.shutdown() }
-        // Long enough that a loaded machine still reads the host's status before the floor has passed.
-        server.route("/busy", TestResponse(status: 429, headers: [("Retry-After", "5")]))
+        server.route("/busy", TestResponse(status: 429, headers: [("Retry-After", "2")]))
         server.route("/next", TestResponse(body: Array("ok".utf8)))
         let busy = try await fetcher.fetch(FetchRequest(url: url("/busy")))
         #expect(busy.status == 429)
-        #expect(busy.retryAfter?.delay == .seconds(5))
+        #expect(busy.retryAfter?.delay == .seconds(2))
         let status = try #require(fetcher.hostStatus().first { $0.host == "127.0.0.1" })
         #expect(status.slowdown == .seconds(1))
-        #expect(status.blockedFor.map { $0 <= .seconds(5) } == true)
         let next = try await fetcher.fetch(FetchRequest(url: url("/next")))
         #expect(next.status == 200)
         let first = try #require(server.requests(for: "/busy").first?.receivedAt)
         let second = try #require(server.requests(for: "/next").first?.receivedAt)
-        #expect(first.duration(to: second) >= .milliseconds(4900))
+        #expect(first.duration(to: second) >= .milliseconds(1900))
 
         // A Retry-After beyond what a fetch may wait fails the next requests at once, with the reason.
         server.route("/gone-for-an-hour", TestResponse(status: 503, headers: [("Retry-After", "3600")]))
         _ = try await fetcher.fetch(FetchRequest(url: url("/gone-for-an-hour")))
+        // (Checked on the long floor only: other tests may hold this process's threads for a second or two.)
+        let blocked = try #require(fetcher.hostStatus().first { $0.host == "127.0.0.1" }?.blockedFor)
+        #expect(blocked > .seconds(3000) && blocked <= .seconds(3600))
         do {
             _ = try await fetcher.fetch(FetchRequest(url: url("/next"), kind: .page))
             Issue.record("the request was not deferred")

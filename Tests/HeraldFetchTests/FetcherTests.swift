@@ -163,10 +163,14 @@ import Testing
         #expect(small.body.count == 900)
     }
 
-    @Test func truncatedBodyIsNetworkError() async throws {
+    @Test func truncatedBodyIsTruncatedError() async throws {
         server.route("/truncated", .raw(Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort".utf8)))
         let error = await fetchError(FetchRequest(url: url("/truncated")))
-        #expect(error?.code == .network)
+        #expect(error?.code == .truncated)
+        #expect(error?.message.contains("truncated") == true)
+        // A connection closed without any answer is a network error.
+        server.route("/nothing", .raw([]))
+        #expect(await fetchError(FetchRequest(url: url("/nothing")))?.code == .network)
     }
 
     @Test func closedPortIsConnectError() async throws {

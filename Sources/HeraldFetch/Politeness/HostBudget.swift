@@ -17,7 +17,7 @@
 /// - a wanted request whose host's floor is more than ``Settings/maximumQueueWait`` away is failed at once
 ///   (``Actions/deferred``) instead of waiting;
 /// - waiting requests start in arrival order, except that a request whose kind is not held back by a delay
-///   (a feed, with no feed delay) may pass pages that are.
+///   (a feed, with no feed delay) may pass pages that are, and the next hop of a redirect goes first.
 struct HostBudget {
     struct Settings: Sendable, Equatable {
         var connections: Int
@@ -93,6 +93,15 @@ struct HostBudget {
 
         mutating func append(_ item: Waiting) { items.append(item) }
 
+        mutating func prepend(_ item: Waiting) {
+            if head > 0 {
+                head -= 1
+                items[head] = item
+            } else {
+                items.insert(item, at: 0)
+            }
+        }
+
         mutating func removeFirst() -> Waiting {
             let item = items[head]
             head += 1
@@ -158,9 +167,24 @@ struct HostBudget {
         return pump(host, now: now)
     }
 
+    /// The transport really started a request the budget released (a moment after the release): the host's
+    /// delay counts from the later of the two, so requests never go out closer together than the delay.
+    mutating func started(_ id: UInt64, now: ContinuousClock.Instant) {
+        guard let (name, _) = hostOfRequest[id], hosts[name]?.inFlight.contains(id) == true else { return }
+        hosts[name]!.lastStart = max(hosts[name]!.lastStart ?? now, now)
+    }
+
     /// A started request ended.
-    mutating func finished(_ id: UInt64, outcome: Outcome, now: ContinuousClock.Instant) -> Actions {
-        guard let (name, _) = hostOfRequest[id], hosts[name]?.inFlight.contains(id) == true else { return .none }
+    /// - Parameter nextHost: the request redirected and its next hop goes to this host. The hop is queued in the
+    ///   same step, ahead of every waiting request (it already had its turn; it still waits for the delay and a
+    ///   free connection), so no other request can take the freed place first.
+    mutating func finished(
+        _ id: UInt64,
+        outcome: Outcome,
+        redirectingTo nextHost: String? = nil,
+        now: ContinuousClock.Instant
+    ) -> Actions {
+        guard let (name, kind) = hostOfRequest[id], hosts[name]?.inFlight.contains(id) == true else { return .none }
         hostOfRequest[id] = nil
         // Taken out of the dictionary while it changes, so its queues are never copied (copy-on-write).
         var host = hosts.removeValue(forKey: name)!
@@ -185,7 +209,12 @@ struct HostBudget {
             break
         }
         hosts[name] = host
+        if let nextHost {
+            hostOfRequest[id] = (nextHost, kind)
+            hosts[nextHost, default: Host()].lines[kind, default: Line()].prepend(Waiting(id: id, order: 0))
+        }
         var actions = pump(name, now: now)
+        if let nextHost, nextHost != name { actions.append(pump(nextHost, now: now)) }
         actions.append(sweepNowAndThen(now: now))
         return actions
     }
