@@ -18,6 +18,7 @@ struct XMLFeedReader {
         case itunes
         case xhtml
         case media
+        case syndication
         case other
     }
 
@@ -41,11 +42,12 @@ struct XMLFeedReader {
         "http://www.w3.org/1999/xhtml": .xhtml,
         "http://search.yahoo.com/mrss/": .media,
         "http://search.yahoo.com/mrss": .media,
+        "http://purl.org/rss/1.0/modules/syndication/": .syndication,
     ]
 
     static let prefixes: [String: Vocabulary] = [
         "atom": .atom, "rdf": .rdf, "content": .content, "dc": .dc, "dcterms": .dcterms, "itunes": .itunes,
-        "xhtml": .xhtml, "media": .media,
+        "xhtml": .xhtml, "media": .media, "sy": .syndication,
     ]
 
     static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
@@ -362,6 +364,14 @@ struct XMLFeedReader {
                 if let d = date(node) { feed.published = d }
             case (.atom, "id"):
                 if feed.id == nil { feed.id = text(node) }
+            case (.core, "ttl"):
+                if let t = text(node), let minutes = Int(t.trimmingCharacters(in: .whitespaces)), minutes > 0 {
+                    feed.ttlMinutes = minutes
+                }
+            case (.syndication, "updatePeriod"):
+                feed.updatePeriod = text(node)?.trimmingCharacters(in: .whitespaces).lowercased()
+            case (.syndication, "updateFrequency"):
+                if let t = text(node), let n = Int(t.trimmingCharacters(in: .whitespaces)), n > 0 { feed.updateFrequency = n }
             case (.core, "item"):
                 itemNodes.append(node)
             default:

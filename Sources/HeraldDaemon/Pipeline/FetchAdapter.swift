@@ -34,6 +34,8 @@ extension FetchResponse {
 extension ServerHints {
     /// What the response headers and the feed document ask for.
     init(response: FetchResponse, feed: Feed?, now: Date) {
-        self.init(ttl: nil, syndicationPeriod: nil, freshness: response.freshnessSeconds)
+        self.init(
+            ttl: feed?.ttlMinutes.map { Double($0) * 60 }, syndicationPeriod: feed?.syndicationInterval,
+            freshness: response.freshnessSeconds)
     }
 }
