@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import sitegen
@@ -107,7 +108,6 @@ def ensure_tools():
 
 
 NGINX_CONF = """worker_processes 2;
-worker_rlimit_nofile 65536;
 daemon off;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
@@ -266,7 +266,7 @@ class Daemon:
             os.unlink(self.sock_path)
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(self.sock_path)
-        self.sock.setblocking(False)
+        self.sock.settimeout(0.2)
         env = dict(os.environ, NOTIFY_SOCKET=self.sock_path)
         env.pop("WATCHDOG_USEC", None)
         args = [binary, "run", "--config", config]
@@ -280,6 +280,25 @@ class Daemon:
             self.pid = self.find_child(self.proc.pid)
         self.ready_at = None
         self.ready_cpu = None
+        self.ready = threading.Event()
+        self.closed = False
+        # Herald sends STATUS/WATCHDOG notifications all along, with a blocking send: drain the socket always,
+        # as systemd does (a full datagram queue would stall the daemon).
+        self.reader = threading.Thread(target=self.drain, daemon=True)
+        self.reader.start()
+
+    def drain(self):
+        while not self.closed:
+            try:
+                msg = self.sock.recv(4096).decode(errors="replace")
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if not self.ready.is_set() and "READY=1" in msg.split("\n"):
+                self.ready_at = time.time()
+                self.ready_cpu = self.cpu()
+                self.ready.set()
 
     @staticmethod
     def find_child(pid, timeout=20):
@@ -295,18 +314,12 @@ class Daemon:
 
     def wait_ready(self, timeout=120):
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                msg = self.sock.recv(4096).decode()
-                if "READY=1" in msg.split("\n"):
-                    self.ready_at = time.time()
-                    self.ready_cpu = self.cpu()
-                    return self.ready_at - self.started
-            except BlockingIOError:
-                time.sleep(0.01)
+        while not self.ready.wait(0.05):
             if self.proc.poll() is not None:
                 raise SystemExit(f"herald exited with {self.proc.returncode}: {self.tail_stderr()}")
-        raise SystemExit(f"herald did not report READY within {timeout} s: {self.tail_stderr()}")
+            if time.monotonic() > deadline:
+                raise SystemExit(f"herald did not report READY within {timeout} s: {self.tail_stderr()}")
+        return self.ready_at - self.started
 
     def tail_stderr(self):
         with open(self.stderr_path, errors="replace") as f:
@@ -343,6 +356,8 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 pass
         seconds = stop(self.proc)
+        self.closed = True
+        self.reader.join()
         self.sock.close()
         return seconds
 
@@ -494,13 +509,16 @@ def run_curl(workdir, name, transfers, parallel):
     args = ["curl", "--silent", "--show-error", "--parallel", "--parallel-immediate", "--parallel-max",
             str(parallel), "--config", cfg]
     start = time.monotonic()
-    proc = spawn(args, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    err = os.path.join(workdir, f"curl-{name}.err")
+    with open(err, "w") as errf:
+        proc = spawn(args, stdout=subprocess.DEVNULL, stderr=errf)
+        _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     CHILDREN.remove(proc)
     wall = time.monotonic() - start
     if proc.returncode != 0:
-        log(f"curl {name} exited with {proc.returncode}")
+        with open(err, errors="replace") as f:
+            log(f"curl {name} exited with {proc.returncode}: {f.read()[-500:]}")
     return wall, usage.ru_utime + usage.ru_stime
 
 
@@ -670,32 +688,32 @@ class Bench:
 
     def fsyncs(self):
         """fsync counts (first cycle and a pure-304 pass) and ingest rate with and without an fsync delay, on
-        the first `--fsync-feeds` feeds."""
+        the first `--fsync-feeds` feeds. strace logs each fsync/fdatasync with its time (-ttt), so the counts
+        cover READY to the end of the phase plus 2 s (the feed states written after the last event), not the
+        daemon's start and shutdown."""
         m = min(self.n, self.args.fsync_feeds)
         feeds, r = range(m), {}
         delay = self.args.fsync_delay_us
+        trace = ["-ttt", "-e", "trace=fsync,fdatasync"]
         for label, extra in (("plain", []), ("delay", [f"--inject=fdatasync,fsync:delay_enter={delay}"])):
             config, state = self.config(f"fsync-{label}", feeds)
-            summary = os.path.join(self.work, f"strace-{label}.txt")
-            daemon = Daemon(self.binary, config, self.work, f"fsync-{label}",
-                            strace=["-c", "-U", "name,calls", "-e", "trace=fsync,fdatasync", "-o", summary] + extra)
+            calls = os.path.join(self.work, f"strace-{label}.txt")
+            daemon = Daemon(self.binary, config, self.work, f"fsync-{label}", strace=trace + ["-o", calls] + extra)
             daemon.wait_ready()
             changes = ChangeLog(state)
             out = self.wait_cycle(daemon, changes, daemon.started, feeds, m * 20, f"fsync {label}",
                                   self.timeout(m * 20) * (4 if extra else 1))
-            events = changes.since(daemon.started)
-            t0 = min(e.t for e in events) if events else daemon.started
-            rate = len(events) / max(1e-9, out["end"] - daemon.ready_at)
+            rate = out["articles"] / max(1e-9, out["end"] - daemon.ready_at)
+            time.sleep(2)
             daemon.stop()
-            first = {"articles": len(events), "rate": rate, "fsyncs": strace_calls(summary), "done": out["done"],
-                     "first_event_s": t0 - daemon.started}
-            r[label] = first
-            log(f"fsync {label}: {rate:.0f} articles/s, {first['fsyncs']} fsync+fdatasync")
+            r[label] = {"articles": out["articles"], "rate": rate, "done": out["done"],
+                        "fsyncs": strace_calls(calls, daemon.ready_at, out["end"] + 2),
+                        "fsyncs_total": strace_calls(calls)}
+            log(f"fsync {label}: {rate:.0f} articles/s, {r[label]['fsyncs']} fsync+fdatasync in the cycle")
             if label == "plain":
                 make_all_due(state)
-                summary = os.path.join(self.work, "strace-304.txt")
-                daemon = Daemon(self.binary, config, self.work, "fsync-304",
-                                strace=["-c", "-U", "name,calls", "-e", "trace=fsync,fdatasync", "-o", summary])
+                calls = os.path.join(self.work, "strace-304.txt")
+                daemon = Daemon(self.binary, config, self.work, "fsync-304", strace=trace + ["-o", calls])
                 daemon.wait_ready()
                 out = self.wait_cycle(daemon, changes, daemon.started, feeds, 0, "fsync 304 pass", self.timeout(m))
                 time.sleep(2)
@@ -704,7 +722,8 @@ class Bench:
                 polls = [d for d in self.nginx.reader.window(daemon.started, agent="Herald")
                          if d.path in self.feed_paths]
                 r["pass304"] = {"polls": len(polls), "s304": sum(1 for d in polls if d.status == "304"),
-                                "fsyncs": strace_calls(summary)}
+                                "fsyncs": strace_calls(calls, daemon.ready_at, out["end"] + 2),
+                                "fsyncs_total": strace_calls(calls)}
         r["feeds"], r["delay_us"] = m, delay
         self.results["fsync"] = r
 
@@ -742,14 +761,15 @@ class Bench:
         return self.results
 
 
-def strace_calls(path):
+def strace_calls(path, start=0.0, end=float("inf")):
+    """fsync and fdatasync calls in a `strace -ttt` log that started between `start` and `end`."""
     total = 0
     try:
         with open(path) as f:
             for line in f:
-                parts = line.split()
-                if len(parts) == 2 and parts[0] in ("fsync", "fdatasync") and parts[1].isdigit():
-                    total += int(parts[1])
+                m = re.match(r"(?:\d+ +)?(\d+\.\d+) (fsync|fdatasync)\(", line)
+                if m and start <= float(m.group(1)) <= end:
+                    total += 1
     except FileNotFoundError:
         pass
     return total
@@ -770,7 +790,7 @@ def report(r):
     n = r["feeds"]
     rows = [("FIRST CYCLE", f"{n:,} feeds, {r['pages']:,} pages", ""),
             ("wall time (s)", fmt(hf["wall"]) + ("" if hf["done"] else " (incomplete)"),
-             f"{fmt(cf['wall'])} ({fmt(cf['feeds_wall'])} feeds + {fmt(cf['pages_wall'])} pages)"),
+             f"{fmt(cf['wall'], digits=2)} ({fmt(cf['feeds_wall'], digits=2)} feeds + {fmt(cf['pages_wall'], digits=2)} pages)"),
             ("ratio to curl", fmt(hf["wall"] / max(cf["wall"], 1e-9)) + "×", ""),
             ("CPU seconds", fmt(hf["cpu"]), fmt(cf["cpu"])),
             ("peak RSS (VmHWM, MB)", f"{fmt(hf['hwm_mb'], digits=0)} ({fmt(hf['hwm_after_mb'], digits=0)} after)", ""),
@@ -799,9 +819,10 @@ def report(r):
         fs = r["fsync"]
         p, d, q = fs["plain"], fs["delay"], fs["pass304"]
         rows += [("FSYNC", f"{fs['feeds']} feeds, {fs['feeds'] * 20} pages, under strace", ""),
-                 ("fsync+fdatasync per article (first cycle)", fmt(p["fsyncs"] / max(1, p["articles"]), digits=2), ""),
+                 ("fsync+fdatasync per article (first cycle)", fmt(p["fsyncs"] / max(1, p["articles"]), digits=2)
+                  + f" ({p['fsyncs']:,} in the cycle, {p['fsyncs_total']:,} with start and stop)", ""),
                  ("fsync+fdatasync per poll (304 pass)", fmt(q["fsyncs"] / max(1, q["polls"]), digits=2)
-                  + f" ({q['polls']} polls, {q['s304']} 304s)", ""),
+                  + f" ({q['polls']} polls, {q['s304']} 304s; {q['fsyncs_total']:,} with start and stop)", ""),
                  ("ingest rate, no delay (articles/s)", fmt(p["rate"], digits=0), ""),
                  (f"ingest rate, +{fs['delay_us'] / 1000:g} ms per fsync", fmt(d["rate"], digits=0)
                   + ("" if d["done"] else " (incomplete)"), "")]
@@ -811,11 +832,13 @@ def report(r):
             rows.append((f"herald extract --dir --jobs {jobs} (pages/s)", f"{e['rate']:,.0f} ({e['pages']:,} pages, "
                          f"{e['cpu']:.1f} CPU s)", ""))
         rows.append(("daemon first cycle (pages/s)", fmt(hf["pages_per_s"], digits=0), ""))
-    w0 = max(len(a) for a, _, _ in rows)
-    w1 = max(len(b) for _, b, _ in rows)
+    sections = {"FIRST CYCLE", "STEADY CYCLE", "RESTART", "STATE", "FSYNC", "EXTRACTION"}
+    body = [row for row in rows if row[0] not in sections]
+    w0 = max(len(a) for a, _, _ in body) + 2
+    w1 = max(len(b) for _, b, _ in body)
     out = [f"{'':{w0}}  {'Herald':{w1}}  curl"]
     for a, b, c in rows:
-        out.append(f"{a:{w0}}  {b:{w1}}  {c}")
+        out.append(f"{a}: {b}".rstrip(" :") if a in sections else f"  {a:{w0 - 2}}  {b:{w1}}  {c}".rstrip())
     return "\n".join(out)
 
 
