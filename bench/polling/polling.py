@@ -167,7 +167,7 @@ class Nginx:
         stop(self.proc)
 
 
-Request = collections.namedtuple("Request", "t path status inm ims agent")
+Request = collections.namedtuple("Request", "t host path status inm ims agent")
 
 
 class AccessLog:
@@ -193,7 +193,7 @@ class AccessLog:
             except ValueError:
                 continue
             parts = d["r"].split(" ")
-            new.append(Request(float(d["t"]), parts[1] if len(parts) > 1 else d["r"], d["s"],
+            new.append(Request(float(d["t"]), d["h"], parts[1] if len(parts) > 1 else d["r"], d["s"],
                                d["inm"] not in ("", "-"), d["ims"] not in ("", "-"), d["ua"].split("/")[0]))
         self.lines += new
         return new
@@ -201,6 +201,14 @@ class AccessLog:
     def window(self, start, end=float("inf"), agent=None):
         self.refresh()
         return [d for d in self.lines if start <= d.t < end and (agent is None or d.agent == agent)]
+
+
+def busiest(reqs):
+    """(most requests one host got in one second, most requests in one second over all hosts, hosts asked)."""
+    per_host = collections.Counter((d.host, int(d.t)) for d in reqs)
+    overall = collections.Counter(int(d.t) for d in reqs)
+    return {"host_per_s": max(per_host.values(), default=0), "all_per_s": max(overall.values(), default=0),
+            "hosts": len({d.host for d in reqs})}
 
 
 # ---------------------------------------------------------------- Herald
@@ -398,8 +406,10 @@ def settings_for(binary, workdir, requested):
     """The base settings plus `requested`, minus those this Herald binary does not know (checked with
     `herald check-config`: a key reported as unknown is tried in the other place, top level ↔ `limits.`, then
     dropped with a warning). So the same command line works before and after a setting exists."""
+    # backlog 20: every entry of a new feed gets its page, so a first cycle is 20 N articles (left out, like any
+    # setting, by a binary that does not know it)
     settings = {"contact": "mailto:bench@example.org", "interval": "1h", "jitter": "0.1",
-                "allow_private_networks": "true", "log_level": "warning"}
+                "allow_private_networks": "true", "log_level": "warning", "backlog": "20"}
     for key, value in requested:
         if "." not in key and key in LIMIT_KEYS:
             key = "limits." + key
@@ -424,7 +434,8 @@ def settings_for(binary, workdir, requested):
                 continue
             value = settings.pop(key)
             other = key.split(".", 1)[1] if key.startswith("limits.") else "limits." + key
-            if other not in moved and "." not in key.split(".", 1)[-1]:
+            movable = "." not in other.removeprefix("limits.")
+            if movable and other not in moved:
                 moved.add(key)
                 settings[other] = value
             else:
@@ -496,30 +507,35 @@ def nginx_etag(path):
     return f'"{int(st.st_mtime):x}-{st.st_size:x}"', email.utils.formatdate(int(st.st_mtime), usegmt=True)
 
 
-def run_curl(workdir, name, transfers, parallel):
-    """Fetches `transfers` ([(url, [headers])]) with one `curl --parallel`; returns (wall s, CPU s)."""
-    cfg = os.path.join(workdir, f"curl-{name}.cfg")
-    with open(cfg, "w") as f:
-        for i, (url, headers) in enumerate(transfers):
-            if i:
-                f.write("next\n")
-            f.write(f'url = "{url}"\noutput = "/dev/null"\nsilent\nshow-error\n')
-            for h in headers:
-                f.write("header = " + json.dumps(h) + "\n")
-    args = ["curl", "--silent", "--show-error", "--parallel", "--parallel-immediate", "--parallel-max",
-            str(parallel), "--config", cfg]
-    start = time.monotonic()
-    err = os.path.join(workdir, f"curl-{name}.err")
-    with open(err, "w") as errf:
-        proc = spawn(args, stdout=subprocess.DEVNULL, stderr=errf)
-        _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    CHILDREN.remove(proc)
-    wall = time.monotonic() - start
-    if proc.returncode != 0:
-        with open(err, errors="replace") as f:
-            log(f"curl {name} exited with {proc.returncode}: {f.read()[-500:]}")
-    return wall, usage.ru_utime + usage.ru_stime
+def run_curl(workdir, name, transfers, parallel, chunk=5000):
+    """Fetches `transfers` ([(url, [headers])]) with `curl --parallel --parallel-max K`, `chunk` transfers per curl
+    process, one process after the other (curl 7.88's parallel mode slows down superlinearly with tens of
+    thousands of transfers in one command). Returns (wall s, CPU s) summed over the processes."""
+    wall, cpu = 0.0, 0.0
+    for part in range(0, len(transfers), chunk):
+        cfg = os.path.join(workdir, f"curl-{name}-{part // chunk}.cfg")
+        with open(cfg, "w") as f:
+            for i, (url, headers) in enumerate(transfers[part:part + chunk]):
+                if i:
+                    f.write("next\n")
+                f.write(f'url = "{url}"\noutput = "/dev/null"\nsilent\nshow-error\n')
+                for h in headers:
+                    f.write("header = " + json.dumps(h) + "\n")
+        args = ["curl", "--silent", "--show-error", "--parallel", "--parallel-immediate", "--parallel-max",
+                str(parallel), "--config", cfg]
+        err = os.path.join(workdir, f"curl-{name}.err")
+        start = time.monotonic()
+        with open(err, "a") as errf:
+            proc = spawn(args, stdout=subprocess.DEVNULL, stderr=errf)
+            _, status, usage = os.wait4(proc.pid, 0)
+        wall += time.monotonic() - start
+        cpu += usage.ru_utime + usage.ru_stime
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        CHILDREN.remove(proc)
+        if proc.returncode != 0:
+            with open(err, errors="replace") as f:
+                log(f"curl {name} exited with {proc.returncode}: {f.read()[-500:]}")
+    return wall, cpu
 
 
 # ---------------------------------------------------------------- phases
@@ -604,6 +620,8 @@ class Bench:
         r["curl_first"] = {"wall": feeds_w + pages_w, "cpu": feeds_c + pages_c, "feeds_wall": feeds_w,
                            "pages_wall": pages_w}
         log(f"first cycle, curl: {feeds_w + pages_w:.1f} s")
+        time.sleep(1.2)
+        r["curl_first"]["busiest"] = busiest(self.nginx.reader.window(0, agent="curl"))
         config, self.state = self.config("main", range(n))
         self.config_path = config
         daemon = Daemon(self.binary, config, self.work, "first")
@@ -615,6 +633,8 @@ class Bench:
                              "done": out["done"], "articles": out["articles"], "feeds_asked": out["feeds_asked"],
                              "ready_s": daemon.ready_at - daemon.started}
         r["herald_first"]["pages_per_s"] = out["articles"] / max(r["herald_first"]["wall"], 1e-9)
+        r["herald_first"]["busiest"] = busiest(self.nginx.reader.window(daemon.started, out["end"] + 0.001,
+                                                                        agent="Herald"))
         time.sleep(2)  # let the state settle (feed states are written after the events)
         r["herald_first"]["hwm_after_mb"] = daemon.hwm_mb()
         r["herald_first"]["stop_s"] = daemon.stop()
@@ -631,6 +651,7 @@ class Bench:
         reqs = self.nginx.reader.window(daemon.started, daemon.started + 10, agent="Herald")
         feeds = [d for d in reqs if d.path in self.feed_paths]
         self.results["restart"] = {"requests_10s": len(reqs), "feed_requests_10s": len(feeds),
+                                   "busiest": busiest(reqs),
                                    "ready_s": daemon.ready_at - daemon.started, "cpu_10s": cpu}
         log(f"restart: {len(reqs)} requests in the first 10 s")
 
@@ -785,6 +806,11 @@ def fmt(v, unit="", digits=1):
     return f"{v:,}{unit}"
 
 
+def busy(section):
+    b = section.get("busiest")
+    return f"{b['host_per_s']:,} ({b['all_per_s']:,})" if b else "–"
+
+
 def report(r):
     hf, cf, hs, cs = r["herald_first"], r["curl_first"], r["herald_steady"], r["curl_steady"]
     n = r["feeds"]
@@ -795,6 +821,7 @@ def report(r):
             ("CPU seconds", fmt(hf["cpu"]), fmt(cf["cpu"])),
             ("peak RSS (VmHWM, MB)", f"{fmt(hf['hwm_mb'], digits=0)} ({fmt(hf['hwm_after_mb'], digits=0)} after)", ""),
             ("articles in the change log", f"{hf['articles']:,} / {r['pages']:,}", ""),
+            ("most requests/s to one host (all hosts)", busy(hf), busy(cf)),
             ("pages/s (first cycle)", fmt(hf["pages_per_s"], digits=0), ""),
             ("STEADY CYCLE", f"10% of feeds gained 1 entry; {r['steady_method']}", ""),
             ("time until all polled + new articles (s)",
@@ -812,6 +839,7 @@ def report(r):
             ("RESTART", "same state, nothing due for an hour", ""),
             ("requests in the first 10 s", f"{r['restart']['requests_10s']:,} "
              f"({r['restart']['feed_requests_10s']:,} feeds)", ""),
+            ("most requests/s to one host (all hosts)", busy(r["restart"]), ""),
             ("STATE", "", ""),
             ("state directory", f"{r['state']['files']:,} files, {r['state']['bytes'] / 2**20:,.1f} MiB "
              f"({r['state']['disk'] / 2**20:,.1f} MiB on disk)", "")]

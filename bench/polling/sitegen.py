@@ -9,6 +9,7 @@ import email.utils
 import multiprocessing
 import os
 import random
+import signal
 from xml.sax.saxutils import escape
 
 PLACES = ["Riverton", "Ashford", "Millbrook", "Kestrel Bay", "Northgate", "Harrow Vale", "Lindenfield", "Stonecross",
@@ -231,7 +232,7 @@ us</a></li><li><a href="/contact">Contact</a></li><li><a href="/privacy">Privacy
             self.generate_range(0, self.count)
             return
         step = (self.count + jobs * 4 - 1) // (jobs * 4)
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, signal.signal, (signal.SIGTERM, signal.SIG_DFL)) as pool:
             pool.starmap(self.generate_range, [(a, min(a + step, self.count)) for a in range(0, self.count, step)])
 
     def generate_range(self, start, end):
