@@ -285,7 +285,7 @@ class Daemon:
         self.proc = spawn(args, stdout=subprocess.DEVNULL, stderr=open(self.stderr_path, "w"), env=env)
         self.pid = self.proc.pid
         if strace:
-            self.pid = self.find_child(self.proc.pid)
+            self.pid = self.find_child(self.proc.pid, binary)
         self.ready_at = None
         self.ready_cpu = None
         self.ready = threading.Event()
@@ -309,14 +309,21 @@ class Daemon:
                 self.ready.set()
 
     @staticmethod
-    def find_child(pid, timeout=20):
+    def find_child(pid, binary, timeout=20):
+        """The herald process strace started (strace may fork short-lived helpers first)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as f:
                     kids = f.read().split()
-                if kids:
-                    return int(kids[0])
+                for kid in kids:
+                    try:
+                        with open(f"/proc/{kid}/cmdline", "rb") as f:
+                            argv = f.read().split(b"\0")
+                    except FileNotFoundError:
+                        continue
+                    if argv[0] == binary.encode() and argv[1:2] == [b"run"]:
+                        return int(kid)
             time.sleep(0.02)
         raise SystemExit("strace did not start herald")
 
@@ -416,7 +423,7 @@ def settings_for(binary, workdir, requested):
         settings[key] = value
     probe = os.path.join(workdir, "probe.yaml")
     moved = set()
-    for _ in range(len(requested) * 2 + 2):
+    for _ in range(len(settings) * 2 + 2):
         with open(probe, "w") as f:
             f.write("\n".join(f"{k}: {yaml_scalar(v)}" for k, v in settings.items() if "." not in k) + "\n")
             for section in sorted({k.split(".")[0] for k in settings if "." in k}):
@@ -546,6 +553,7 @@ class Bench:
         self.binary = args.binary
         self.site_root = os.path.join(work, "site")
         os.makedirs(self.site_root)
+        self.settings = settings_for(self.binary, work, args.herald_setting)
         log(f"N={n}: generating {n} feeds and {n * 20} pages on {len(hosts)} hosts")
         t = time.monotonic()
         self.site = sitegen.Site(self.site_root, hosts, port, n)
@@ -553,7 +561,6 @@ class Bench:
         log(f"N={n}: generated in {time.monotonic() - t:.0f} s")
         os.chmod(work, 0o755)
         self.nginx = Nginx(nginx_bin, os.path.join(work, "nginx"), self.site_root, hosts, port)
-        self.settings = settings_for(self.binary, work, args.herald_setting)
         self.results = {"feeds": n, "pages": n * 20, "hosts": len(hosts), "settings": self.settings}
         self.feed_paths = {"/" + self.site.feed_path(i): i for i in range(n)}
 
