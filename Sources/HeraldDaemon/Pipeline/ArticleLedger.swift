@@ -35,9 +35,14 @@ enum EventType {
 /// At start, `recover()` replays every event after the lowest `applied_seq` into the feed states, publishes staged
 /// files whose event is durable, and deletes the rest (their event never reached the disk).
 ///
-/// An actor: decisions are taken one at a time against the in-memory state, which is ahead of the disk by at most
-/// the events still waiting for their fsync. State is written only once the events it reflects are durable.
+/// An actor on a thread of its own (``ThreadExecutor``): decisions are taken one at a time against the in-memory
+/// state, which is ahead of the disk by at most the events still waiting for their fsync. State is written only
+/// once the events it reflects are durable.
 actor ArticleLedger {
+    /// The ledger's own thread: its decisions and its blocking fsyncs never occupy the cooperative pool.
+    private nonisolated let executor = ThreadExecutor(name: "ledger")
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
     /// The article whose file holds a text: its id and its feed (interned), in 16 bytes.
     struct HashOwner {
         var article: ArticleRef
