@@ -111,7 +111,7 @@ NGINX_CONF = """worker_processes 2;
 daemon off;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
-events {{ worker_connections 16384; }}
+events {{ worker_connections 4096; }}
 http {{
     log_format bench escape=json '{{"t":"$msec","a":"$remote_addr","h":"$host","r":"$request","s":"$status",'
         '"b":"$body_bytes_sent","rt":"$request_time","inm":"$http_if_none_match","ims":"$http_if_modified_since",'
@@ -130,8 +130,6 @@ http {{
     etag on;
     keepalive_timeout 65;
     keepalive_requests 1000000;
-    open_file_cache max=50000 inactive=60s;
-    open_file_cache_valid 1s;
     server {{
 {listen}
         server_name _;
@@ -207,8 +205,9 @@ def busiest(reqs):
     """(most requests one host got in one second, most requests in one second over all hosts, hosts asked)."""
     per_host = collections.Counter((d.host, int(d.t)) for d in reqs)
     overall = collections.Counter(int(d.t) for d in reqs)
+    failed = sum(1 for d in reqs if d.status not in ("200", "304") and d.path != "/robots.txt")
     return {"host_per_s": max(per_host.values(), default=0), "all_per_s": max(overall.values(), default=0),
-            "hosts": len({d.host for d in reqs})}
+            "hosts": len({d.host for d in reqs}), "requests": len(reqs), "failed": failed}
 
 
 # ---------------------------------------------------------------- Herald
@@ -371,6 +370,11 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 pass
         seconds = stop(self.proc)
+        if self.pid != self.proc.pid:  # strace is gone; its tracee must not outlive it
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.closed = True
         self.reader.join()
         self.sock.close()
@@ -552,13 +556,26 @@ class Bench:
         self.args, self.n, self.work = args, n, work
         self.binary = args.binary
         self.site_root = os.path.join(work, "site")
-        os.makedirs(self.site_root)
+        if os.path.exists(work):  # a kept run: keep an untouched site (see site.json), drop everything else
+            marker = os.path.join(work, "site.json")
+            for name in os.listdir(work):
+                if name not in ("site", "site.json"):
+                    path = os.path.join(work, name)
+                    shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
+        os.makedirs(self.site_root, exist_ok=True)
         self.settings = settings_for(self.binary, work, args.herald_setting)
-        log(f"N={n}: generating {n} feeds and {n * 20} pages on {len(hosts)} hosts")
-        t = time.monotonic()
         self.site = sitegen.Site(self.site_root, hosts, port, n)
-        self.site.generate()
-        log(f"N={n}: generated in {time.monotonic() - t:.0f} s")
+        marker = os.path.join(work, "site.json")
+        identity = {"feeds": n, "hosts": hosts, "port": port, "version": 1}
+        if os.path.exists(marker) and json.load(open(marker)) == identity:
+            log(f"N={n}: reusing the generated site in {self.site_root}")
+        else:
+            log(f"N={n}: generating {n} feeds and {n * 20} pages on {len(hosts)} hosts")
+            t = time.monotonic()
+            self.site.generate()
+            with open(marker, "w") as f:
+                json.dump(identity, f)
+            log(f"N={n}: generated in {time.monotonic() - t:.0f} s")
         os.chmod(work, 0o755)
         self.nginx = Nginx(nginx_bin, os.path.join(work, "nginx"), self.site_root, hosts, port)
         self.results = {"feeds": n, "pages": n * 20, "hosts": len(hosts), "settings": self.settings}
@@ -666,6 +683,7 @@ class Bench:
         n, r = self.n, self.results
         rng = random.Random(10)
         changed = sorted(rng.sample(range(n), max(1, n // 10)))
+        os.unlink(os.path.join(self.work, "site.json"))  # the site changes now: a later run regenerates it
         new_pages = [self.site.add_entry(i) for i in changed]
         time.sleep(1.1)  # a second boundary, so a rewritten feed's mtime (its validator) differs
         changed_set = set(changed)
@@ -818,6 +836,11 @@ def busy(section):
     return f"{b['host_per_s']:,} ({b['all_per_s']:,})" if b else "–"
 
 
+def answered(section):
+    b = section.get("busiest")
+    return f"{b['requests']:,} ({b['failed']:,})" if b and "requests" in b else "–"
+
+
 def report(r):
     hf, cf, hs, cs = r["herald_first"], r["curl_first"], r["herald_steady"], r["curl_steady"]
     n = r["feeds"]
@@ -829,6 +852,7 @@ def report(r):
             ("peak RSS (VmHWM, MB)", f"{fmt(hf['hwm_mb'], digits=0)} ({fmt(hf['hwm_after_mb'], digits=0)} after)", ""),
             ("articles in the change log", f"{hf['articles']:,} / {r['pages']:,}", ""),
             ("most requests/s to one host (all hosts)", busy(hf), busy(cf)),
+            ("requests (answered other than 200/304)", answered(hf), answered(cf)),
             ("pages/s (first cycle)", fmt(hf["pages_per_s"], digits=0), ""),
             ("STEADY CYCLE", f"10% of feeds gained 1 entry; {r['steady_method']}", ""),
             ("time until all polled + new articles (s)",
@@ -892,6 +916,7 @@ def main():
     p.add_argument("--cycle-timeout", type=float, default=0, help="seconds (default 300 + pages/20)")
     p.add_argument("--stall", type=float, default=120, help="give up a phase after this long without progress")
     p.add_argument("--binary", default=os.environ.get("HERALD_BINARY", os.path.join(ROOT, ".build/release/herald")))
+    p.add_argument("--port", type=int, help="nginx's port (default: a free one; give it to reuse a kept site)")
     p.add_argument("--work", help="working directory (default: a new one under $TMPDIR, removed at the end)")
     p.add_argument("--keep", action="store_true", help="keep the working directory")
     p.add_argument("--json", help="also write the results to this file")
@@ -914,7 +939,7 @@ def main():
     work = args.work or tempfile.mkdtemp(prefix="herald-polling-")
     os.makedirs(work, exist_ok=True)
     hosts = loopback_hosts(args.hosts)
-    port = free_port(hosts)
+    port = args.port or free_port(hosts)
     log(f"work {work}, port {port}, herald {args.binary}")
     all_results = []
     try:
