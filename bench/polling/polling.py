@@ -937,6 +937,7 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
     nginx_bin = ensure_tools()
     work = args.work or tempfile.mkdtemp(prefix="herald-polling-")
+    os.chmod(work, 0o755)  # nginx's workers run as another user and must reach the site
     os.makedirs(work, exist_ok=True)
     hosts = loopback_hosts(args.hosts)
     port = args.port or free_port(hosts)
