@@ -60,7 +60,7 @@ func withStateDirectory<T>(_ body: (String) async throws -> T) async throws -> T
             #expect(loaded.count == 10)
             #expect(loaded.values.allSatisfy { $0.revision == 300 })
             #expect(journal < 64 << 10, "journal \(journal) bytes")
-            #expect(FileManager.default.fileExists(atPath: dir + "/schedule.json"))
+            #expect(FileManager.default.fileExists(atPath: dir + "/schedule-snapshot.ndjson"))
         }
     }
 }

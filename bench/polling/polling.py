@@ -480,7 +480,7 @@ def make_all_due(state):
             dirs[:] = []
             continue
         for name in files:
-            if not name.endswith(".json"):
+            if not (name.endswith(".json") or name.endswith(".ndjson")):
                 continue
             path = os.path.join(base, name)
             with open(path, "rb") as f:
@@ -488,12 +488,22 @@ def make_all_due(state):
             if b"next_poll" not in raw:
                 continue
             before = changed
-            doc = json.loads(raw)
-            walk(doc)
+            # One JSON document, or one per line (the schedule journal and its snapshot).
+            try:
+                docs, lines = [json.loads(raw)], False
+            except ValueError:
+                docs = [json.loads(line) for line in raw.splitlines() if line.strip()]
+                lines = True
+            for doc in docs:
+                walk(doc)
             if changed != before:
                 tmp = path + ".bench"
                 with open(tmp, "w") as f:
-                    json.dump(doc, f, sort_keys=True, separators=(",", ":"))
+                    if lines:
+                        for doc in docs:
+                            f.write(json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n")
+                    else:
+                        json.dump(docs[0], f, sort_keys=True, separators=(",", ":"))
                     f.flush()
                     os.fsync(f.fileno())
                 os.rename(tmp, path)

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Every feed's ``FeedSchedule``, in memory, made durable in groups.
 ///
-/// On disk: `schedule.json` (a snapshot, one record per line, replaced atomically) and `schedule.ndjson` (a
+/// On disk: `schedule-snapshot.ndjson` (a snapshot, one record per line, replaced atomically) and `schedule.ndjson` (a
 /// journal: one line per change, appended by a writer thread that writes each batch with one `write` and one
 /// `fdatasync`). A poll, 304s included, costs one short line and a share of an fsync instead of rewriting the
 /// feed's whole state. At start the snapshot is read, then the journal; a line whose `revision` is not newer than
@@ -32,7 +32,7 @@ public final class ScheduleBook: Sendable {
     /// The journal is folded into the snapshot once it exceeds this and twice the snapshot's estimated size.
     private let compactAbove: Int
 
-    var snapshotPath: String { directory + "/schedule.json" }
+    var snapshotPath: String { directory + "/schedule-snapshot.ndjson" }
     var journalPath: String { directory + "/schedule.ndjson" }
 
     /// Loads the snapshot and journal under `directory` and starts the writer thread.
@@ -57,7 +57,7 @@ public final class ScheduleBook: Sendable {
     /// Reads the snapshot and the journal without writing anything (for `herald status`).
     public static func load(directory: String) throws -> [String: FeedSchedule] {
         var loaded: [String: FeedSchedule] = [:]
-        for path in [directory + "/schedule.json", directory + "/schedule.ndjson"] {
+        for path in [directory + "/schedule-snapshot.ndjson", directory + "/schedule.ndjson"] {
             guard let bytes = try AtomicFile.read(path) else { continue }
             for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
                 // A torn or corrupt line (the tail after a crash) is skipped: the record before it stands.

@@ -113,10 +113,10 @@ final class Sandbox: @unchecked Sendable {
         }
     }
 
-    /// A feed's schedule record (the newest in `schedule.json` and `schedule.ndjson`).
+    /// A feed's schedule record (the newest in `schedule-snapshot.ndjson` and `schedule.ndjson`).
     func schedule(_ id: String) -> [String: Any]? {
         var best: [String: Any]? = nil
-        for name in ["schedule.json", "schedule.ndjson"] {
+        for name in ["schedule-snapshot.ndjson", "schedule.ndjson"] {
             guard let text = try? String(contentsOfFile: stateDirectory + "/" + name, encoding: .utf8) else { continue }
             for line in text.split(separator: "\n") {
                 guard let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
