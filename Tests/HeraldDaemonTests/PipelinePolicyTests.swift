@@ -67,6 +67,22 @@ import Testing
         #expect(ArticleBuilder.articleID(feedID: "f", entryKey: "k1") != ArticleBuilder.articleID(feedID: "g", entryKey: "k1"))
     }
 
+    @Test func recordsKeepTheFeedsRawHTMLAndASanitisedCopy() throws {
+        let xml = """
+            <rss version="2.0"><channel><title>T</title><item><title>X</title><link>https://e.org/x</link>
+            <description><![CDATA[<p onclick="steal()">Hello <a href="javascript:alert(1)">there</a></p><script>alert(2)</script>]]></description>
+            </item></channel></rss>
+            """
+        let entry = try #require(try FeedParser.parse(Array(xml.utf8), url: "https://e.org/feed").entries.first)
+        let record = ArticleBuilder.record(feed: feed, entry: entry, extracted: nil, finalURL: nil, fallbackReason: "x")
+        #expect(record.feedEntry.summary?.contains("<script>") == true, "the raw HTML is kept")
+        let safe = try #require(record.feedEntry.summaryHTML)
+        #expect(!safe.contains("script") && !safe.contains("onclick") && !safe.contains("javascript:"))
+        #expect(safe.contains("Hello"))
+        #expect(record.description?.contains("alert") == false)
+        #expect(!record.text.contains("alert"))
+    }
+
     @Test func notifierSendsDatagrams() throws {
         let path = NSTemporaryDirectory() + "n-\(UUID().uuidString.prefix(8)).sock"
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)

@@ -23,7 +23,9 @@ enum ArticleBuilder {
     ) -> ArticleRecord {
         let feedInfo = ArticleRecord.FeedEntryInfo(
             guid: entry.guid, title: entry.title, summary: entry.summary,
-            published: entry.published.map(Timestamp.string), updated: entry.updated.map(Timestamp.string))
+            published: entry.published.map(Timestamp.string), updated: entry.updated.map(Timestamp.string),
+            content: entry.contentHTML, summaryHTML: entry.sanitizedSummary?.html,
+            contentHTML: entry.sanitizedContent?.html)
         let id = articleID(feedID: feed.id, entryKey: entry.key)
         let now = Timestamp.string(Date())
         if let page = extracted {
@@ -33,7 +35,7 @@ enum ArticleBuilder {
                 authors: page.authors.isEmpty ? entry.authors.compactMap(\.name) : page.authors,
                 published: page.published ?? feedInfo.published, modified: page.modified ?? feedInfo.updated,
                 language: page.language, canonicalURL: page.canonicalURL, siteName: page.siteName,
-                description: page.description ?? entry.summary.map(plainText), image: page.image, text: page.text,
+                description: page.description ?? entry.sanitizedSummary?.text ?? entry.summary.map(plainText), image: page.image, text: page.text,
                 tags: feed.tags,
                 extraction: .init(source: "page", reason: nil, fields: page.sources, encoding: page.encoding),
                 feedEntry: feedInfo, fetchedAt: now)
@@ -53,7 +55,7 @@ enum ArticleBuilder {
             id: id, feedID: feed.id, entryKey: entry.key, url: entry.link, finalURL: finalURL, contentHash: hash,
             previousHash: nil, title: entry.title, authors: entry.authors.compactMap(\.name),
             published: feedInfo.published, modified: feedInfo.updated, language: nil, canonicalURL: nil,
-            siteName: nil, description: entry.summary.map(plainText), image: nil, text: text, tags: feed.tags,
+            siteName: nil, description: entry.sanitizedSummary?.text ?? entry.summary.map(plainText), image: nil, text: text, tags: feed.tags,
             extraction: .init(source: "feed", reason: fallbackReason ?? "feed text used", fields: [:], encoding: nil),
             feedEntry: feedInfo, fetchedAt: now)
     }
