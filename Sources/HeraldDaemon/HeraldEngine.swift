@@ -62,6 +62,8 @@ public final class HeraldEngine: Sendable {
     let workers: BlockingWorkers
     let logger: Logger
     private let currentConfig: Mutex<HeraldConfig>
+    /// The configured feed ids, kept with the configuration (asked for every status line).
+    private let feedIDs: Mutex<Set<String>>
     private let counters = Mutex(Counters())
 
     struct Counters {
@@ -93,6 +95,7 @@ public final class HeraldEngine: Sendable {
         self.workers = BlockingWorkers(count: max(1, ProcessInfo.processInfo.activeProcessorCount), name: "parse")
         self.logger = logger
         self.currentConfig = Mutex(config)
+        self.feedIDs = Mutex(Set(config.feeds.map(\.id)))
     }
 
     /// The configuration in force.
@@ -101,6 +104,7 @@ public final class HeraldEngine: Sendable {
     /// Replaces the configuration (feeds, intervals, limits that apply per poll).
     func replaceConfig(_ config: HeraldConfig) {
         currentConfig.withLock { $0 = config }
+        feedIDs.withLock { $0 = Set(config.feeds.map(\.id)) }
     }
 
     var ingest: FeedIngest {
@@ -184,7 +188,7 @@ public final class HeraldEngine: Sendable {
 
     /// Number of feeds currently failing.
     func failingFeeds() async -> Int {
-        await ledger.failingCount(of: config.feeds.map(\.id))
+        await ledger.failingCount(of: feedIDs.withLock { $0 })
     }
 
     /// Brings the state in line with the change log (replay, staged files). Call once before any work.

@@ -407,8 +407,8 @@ actor ArticleLedger {
     }
 
     /// Number of feeds currently failing among `ids`.
-    func failingCount(of ids: [String]) -> Int {
-        ids.filter { book.record($0)?.failing == true }.count
+    func failingCount(of ids: Set<String>) -> Int {
+        book.failing().filter(ids.contains).count
     }
 
     // MARK: Recording

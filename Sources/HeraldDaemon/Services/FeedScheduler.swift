@@ -19,6 +19,7 @@ actor FeedScheduler: Service, PollRunner {
     private var timer: Task<Void, Never>?
     private var stopping = false
     private var fatal: (any Error)?
+    private var lastStatus = Date.distantPast
 
     init(
         engine: HeraldEngine, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
@@ -147,7 +148,12 @@ actor FeedScheduler: Service, PollRunner {
         case .success(let report):
             core.finished(feed.id, nextDue: report.nextPoll)
             if let ticket { waiting.removeValue(forKey: ticket)?.resume(returning: report) }
-            await onChange()
+            // The status line (systemd's STATUS=) at most once a second, not after each of thousands of polls.
+            let now = clock()
+            if now.timeIntervalSince(lastStatus) >= 1 {
+                lastStatus = now
+                await onChange()
+            }
         case .failure(let error):
             // Nothing is written for a cancelled poll; the feed keeps its saved schedule.
             core.finished(feed.id, nextDue: clock().addingTimeInterval(60))

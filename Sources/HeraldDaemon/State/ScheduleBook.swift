@@ -25,6 +25,8 @@ public final class ScheduleBook: Sendable {
 
     let directory: String
     private let records: Mutex<[String: FeedSchedule]>
+    /// Ids of the feeds whose record says `failing`, kept as records change (status lines ask often).
+    private let failingIDs: Mutex<Set<String>>
     private let pending = Mutex(Pending())
     private let wake = NSCondition()
     private let done = DispatchSemaphore(value: 0)
@@ -39,7 +41,9 @@ public final class ScheduleBook: Sendable {
     init(directory: String, compactAbove: Int = 1 << 20) throws {
         self.directory = directory
         self.compactAbove = compactAbove
-        records = Mutex(try Self.load(directory: directory))
+        let loaded = try Self.load(directory: directory)
+        records = Mutex(loaded)
+        failingIDs = Mutex(Set(loaded.values.filter(\.failing).map(\.id)))
         let fd = open(directory + "/schedule.ndjson", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o640)
         guard fd >= 0 else {
             throw StoreError(
@@ -72,6 +76,9 @@ public final class ScheduleBook: Sendable {
     /// The record of a feed, if it was ever polled.
     func record(_ id: String) -> FeedSchedule? { records.withLock { $0[id] } }
 
+    /// The feeds whose last poll failed.
+    func failing() -> Set<String> { failingIDs.withLock { $0 } }
+
     /// All records.
     func all() -> [FeedSchedule] { records.withLock { Array($0.values) } }
 
@@ -81,6 +88,9 @@ public final class ScheduleBook: Sendable {
         var line = try StateJSON.encode(record)
         line.append(0x0A)
         records.withLock { $0[record.id] = record }
+        failingIDs.withLock { ids in
+            if record.failing { ids.insert(record.id) } else { ids.remove(record.id) }
+        }
         let failure = pending.withLock { p -> String? in
             if p.failure == nil {
                 p.lines += line
