@@ -136,4 +136,34 @@ func withStateDirectory<T>(_ body: (String) async throws -> T) async throws -> T
             try log.close()
         }
     }
+
+    /// The size of a feed's state after a year at 100 new entries a day, with the default retention (180 days):
+    /// the feed's current 100 entries, a week of departed ones in full, the rest as tombstones.
+    @Test func aFeedsStateStaysBoundedAfterAYearOfEntries() throws {
+        let day = 86_400.0
+        let retention = 180 * day
+        var state = FeedState(id: "busy-feed", url: "https://news.example.org/rss")
+        let now = t0.addingTimeInterval(365 * day)
+        for n in 0..<36_500 {
+            let key = "https://news.example.org/2027/\(n)/a-story-about-something-\(n)"
+            let seen = t0.addingTimeInterval(Double(n) / 100 * day)
+            let age = now.timeIntervalSince(seen)
+            let articleID = ArticleBuilder.articleID(feedID: state.id, entryKey: key)
+            if age < 8 * day {
+                var entry = FeedState.Entry(
+                    articleID: articleID, contentHash: ContentHash.of("text \(n)"), url: key,
+                    firstSeen: Timestamp.string(seen), fingerprint: "2027-01-01T00:00:00Z A story about something \(n)",
+                    aliases: [key])
+                if age > day { entry.departed = seen.addingTimeInterval(day) }
+                state.entries[key] = entry
+            } else if age < retention + 8 * day {
+                state.tombstones[FeedState.tombstoneKey(key)] = FeedState.Tombstone(
+                    articleID: articleID, expires: seen.addingTimeInterval(retention))
+            }
+        }
+        let bytes = try StateJSON.encode(state).count
+        print("feed state after a year at 100 entries a day: \(state.entries.count) entries, \(state.tombstones.count) tombstones, \(bytes) bytes")
+        #expect(state.tombstones.count < 19_000)
+        #expect(bytes < 3 << 20)
+    }
 }
