@@ -364,4 +364,57 @@ import Testing
         #expect(stop.seconds < 5)
         #expect(sandbox.events(ofType: "herald.article.created").count == 1)
     }
+
+    @Test func retryAfterAsAnHTTPDateIsObeyed() throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        pages(server, ["d1"])
+        let feed = Fixtures.rss(title: "D", items: items(server, ["d1"]))
+        let count = Mutex(0)
+        server.route("/date.xml") { _ in
+            let n = count.withLock { c -> Int in
+                c += 1
+                return c
+            }
+            guard n == 1 else { return TestResponse(status: 200, contentType: "application/rss+xml", text: feed) }
+            // An IMF-fixdate three seconds ahead (whole seconds, so the wait is at least two).
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            let when = formatter.string(from: Date().addingTimeInterval(3))
+            return TestResponse(status: 503, headers: [("Retry-After", when), ("Content-Type", "text/plain")], body: Array("later".utf8))
+        }
+        let sandbox = try Sandbox()
+        try sandbox.writeConfig(feeds: [("date", "\(server.baseURL)/date.xml")], interval: "1s")
+        let daemon = try DaemonProcess(sandbox: sandbox)
+        sandbox.waitUntil("the article after the wait") { !sandbox.events(ofType: "herald.article.created").isEmpty }
+        _ = daemon.terminate()
+        let polls = server.requests(for: "/date.xml")
+        #expect(polls.count >= 2)
+        #expect(polls[1].receivedAt - polls[0].receivedAt >= .milliseconds(1900))
+        let failed = sandbox.events(ofType: "herald.feed.failed").first.map { data($0) }
+        #expect(failed?["reason_code"] as? String == "http_503")
+    }
+
+    @Test func oneStoryReachedByTwoLinksIsOneArticle() throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        pages(server, ["same"])
+        server.feed("/two.xml", Fixtures.rss(title: "Two", items: [
+            (guid: "one", link: "\(server.baseURL)/a/same?utm_source=rss&utm_medium=feed", title: "The same story", date: Self.date),
+            (guid: "two", link: "\(server.baseURL)/a/same#comments", title: "The same story", date: Self.date),
+        ]))
+        let sandbox = try Sandbox()
+        try sandbox.writeConfig(feeds: [("two", "\(server.baseURL)/two.xml")], interval: "1h")
+        let daemon = try DaemonProcess(sandbox: sandbox)
+        sandbox.waitUntil("the article") { !sandbox.events(ofType: "herald.article.created").isEmpty }
+        sandbox.waitUntil("the feed's state written") { sandbox.schedule("two") != nil }
+        usleep(500_000)
+        _ = daemon.terminate()
+        let articleEvents = sandbox.events().filter { ($0["type"] as? String)?.hasPrefix("herald.article.") == true }
+        #expect(articleEvents.count == 1, "\(articleEvents.map { $0["type"] ?? "" })")
+        let aliases = data(articleEvents[0])["aliases"] as? [String] ?? []
+        #expect(aliases.contains("\(server.baseURL)/a/same"))
+    }
 }
