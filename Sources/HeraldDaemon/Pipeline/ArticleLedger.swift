@@ -710,17 +710,6 @@ actor ArticleLedger {
         (entry.aliases ?? []) + (entry.url.map { [ArticleURL.canonical($0)] } ?? [])
     }
 
-    /// The known entry key an entry of the feed stands for: its own key when known, else the key of the entry
-    /// whose link (canonical form) it shares. nil: a new entry.
-    func resolveKey(feedID: String, key: String, link: String?) -> String? {
-        guard let state = load(feedID) else { return nil }
-        if state.knows(key) { return key }
-        if let link, let known = aliasIndex[feedID]?[ArticleURL.canonical(link)], state.entries[known] != nil {
-            return known
-        }
-        return nil
-    }
-
     /// Notes which entries the feed's document holds now: entries that left it are marked, entries gone for a
     /// week become tombstones, expired tombstones are forgotten, entries seen but not ingested (the backlog of a
     /// first poll) become tombstones. Writes the feed's state only when something changed.

@@ -25,10 +25,10 @@ enum FailureReasons {
             code: code, message: error.message, failureClass: failureClass, status: nil, retryAfter: error.retryAfter?.date)
     }
 
-    static func of(status: Int, response: FetchResponse, now: Date) -> PollFailureInfo {
+    static func of(status: Int, response: FetchResponse) -> PollFailureInfo {
         let transient = status == 408 || status == 425 || status == 429 || status >= 500
         var message = "the server answered HTTP \(status)\(phrase(status).map { " \($0)" } ?? "") for \(response.effectiveURL)"
-        let retryAfter = (status == 429 || status == 503) ? response.retryAfterDate(now: now) : nil
+        let retryAfter = (status == 429 || status == 503) ? response.retryAfter?.date : nil
         if let retryAfter { message += "; it asks to wait until \(Timestamp.string(retryAfter))" }
         return PollFailureInfo(
             code: "http_\(status)", message: message, failureClass: transient ? .transient : .permanent, status: status,

@@ -71,13 +71,16 @@ struct FeedIngest: Sendable {
             request.lastModified = schedule.lastModified
         }
 
-        var outcome: PollOutcome
+        var outcome: PollOutcome? = nil
         var response: FetchResponse? = nil
         var parsed: Feed? = nil
         do {
             let fetched = try await fetcher.fetch(request)
             response = fetched
-            outcome = try await classify(fetched, feed: feed, parsed: &parsed)
+            switch try await read(fetched, feed: feed) {
+            case .outcome(let known): outcome = known
+            case .document(let document): parsed = document
+            }
         } catch let error as FetchError where error.code == .cancelled {
             throw CancellationError()
         } catch is CancellationError {
@@ -98,10 +101,11 @@ struct FeedIngest: Sendable {
             }
             outcome = .fetched(
                 status: response.status, newEntryDates: report.newEntryDates,
-                hints: ServerHints(response: response, feed: parsed, now: now()),
+                hints: ServerHints(response: response, feed: parsed),
                 sameETag: response.etag != nil && response.etag == schedule.etag)
         }
-        if case .failed(let failure) = outcome {
+        let result = outcome ?? .notModified(hints: ServerHints())
+        if case .failed(let failure) = result {
             report.failure = failure.message
             report.reasonCode = failure.code
             logger.warning(
@@ -111,11 +115,11 @@ struct FeedIngest: Sendable {
 
         let movedTo = response?.movedPermanentlyTo.flatMap { $0 == schedule.pollURL ? nil : $0 }
         var (next, events) = PollPlanner.plan(
-            schedule, outcome: outcome, conditional: conditional, movedTo: movedTo, policy: policy, polledAt: started,
+            schedule, outcome: result, conditional: conditional, movedTo: movedTo, policy: policy, polledAt: started,
             now: now(), random: random())
         // Validators are kept only for a document that was read: after a parse failure the next poll must fetch
         // it again, not accept a 304 for a document Herald never understood.
-        if let response, case .fetched = outcome {
+        if let response, case .fetched = result {
             next.etag = response.etag
             next.lastModified = response.lastModified
         }
@@ -151,14 +155,19 @@ struct FeedIngest: Sendable {
         }
     }
 
-    /// What the response means for the schedule; parses a 2xx body (on a worker thread) into `parsed`.
-    private func classify(_ response: FetchResponse, feed: HeraldConfig.FeedConfig, parsed: inout Feed?) async throws
-        -> PollOutcome
-    {
-        if response.status == 304 { return .notModified(hints: ServerHints(response: response, feed: nil, now: now())) }
-        if response.status == 410 { return .gone(status: 410) }
+    /// What a response gave: an outcome for the schedule at once, or a feed document to ingest.
+    private enum Reading {
+        case outcome(PollOutcome)
+        case document(Feed)
+    }
+
+    /// Reads a response: 304, 410 and errors are outcomes; a 2xx body is parsed (on a worker thread, within
+    /// `limits.parse_timeout`).
+    private func read(_ response: FetchResponse, feed: HeraldConfig.FeedConfig) async throws -> Reading {
+        if response.status == 304 { return .outcome(.notModified(hints: ServerHints(response: response, feed: nil))) }
+        if response.status == 410 { return .outcome(.gone(status: 410)) }
         guard (200..<300).contains(response.status) else {
-            return .failed(FailureReasons.of(status: response.status, response: response, now: now()))
+            return .outcome(.failed(FailureReasons.of(status: response.status, response: response)))
         }
         let body = response.body
         let url = response.effectiveURL
@@ -179,18 +188,18 @@ struct FeedIngest: Sendable {
             // problem: a truncated document is a failed poll (other recoverable faults are only warnings).
             if feedDocument.isTruncated {
                 let detail = feedDocument.warnings.first.map { " (\($0))" } ?? ""
-                return .failed(PollFailureInfo(
+                return .outcome(.failed(PollFailureInfo(
                     code: "truncated", message: "the feed document is truncated: its root element is never closed\(detail)",
-                    failureClass: .transient, status: response.status))
+                    failureClass: .transient, status: response.status)))
             }
             for warning in feedDocument.warnings {
                 logger.warning("feed warning", metadata: ["feed": "\(feed.id)", "warning": "\(warning)"])
             }
-            parsed = feedDocument
-            return .notModified(hints: ServerHints())  // replaced by the caller once entries are ingested
+            return .document(feedDocument)
         case .failure(let error):
             if error is CancellationError { throw error }
-            return .failed(FailureReasons.parse(error, url: url, status: response.status, parseTimeout: config.limits.parseTimeout))
+            return .outcome(.failed(
+                FailureReasons.parse(error, url: url, status: response.status, parseTimeout: config.limits.parseTimeout)))
         }
     }
 

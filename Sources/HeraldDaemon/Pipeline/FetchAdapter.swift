@@ -24,8 +24,6 @@ extension FetchResponse {
     /// The URL a chain of permanent redirects (301/308) from the requested URL led to.
     var movedPermanentlyTo: String? { permanentURL }
 
-    /// Retry-After (seconds or an HTTP date) as an instant.
-    func retryAfterDate(now: Date) -> Date? { retryAfter?.date }
 
     /// Cache-Control max-age (or Expires − Date), in seconds.
     var freshnessSeconds: Double? { freshnessLifetime.map(PollSchedule.seconds) }
@@ -33,7 +31,7 @@ extension FetchResponse {
 
 extension ServerHints {
     /// What the response headers and the feed document ask for.
-    init(response: FetchResponse, feed: Feed?, now: Date) {
+    init(response: FetchResponse, feed: Feed?) {
         self.init(
             ttl: feed?.ttlMinutes.map { Double($0) * 60 }, syndicationPeriod: feed?.syndicationInterval,
             freshness: response.freshnessSeconds)
