@@ -947,8 +947,8 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
     nginx_bin = ensure_tools()
     work = args.work or tempfile.mkdtemp(prefix="herald-polling-")
-    os.chmod(work, 0o755)  # nginx's workers run as another user and must reach the site
     os.makedirs(work, exist_ok=True)
+    os.chmod(work, 0o755)  # nginx's workers run as another user and must reach the site
     hosts = loopback_hosts(args.hosts)
     port = args.port or free_port(hosts)
     log(f"work {work}, port {port}, herald {args.binary}")
