@@ -101,8 +101,12 @@ actor ArticleLedger {
         for state in try store.loadAllFeeds() { feeds[state.id] = state }
         let meta = try store.loadLedgerMeta()
         let reader = ChangeLogReader(stateDirectory: store.directory)
-        // Events deleted by retention cannot be replayed; the state already reflected them when they were.
-        let start = max(feeds.values.map(\.appliedSeq).reduce(meta.appliedSeq, min), try reader.firstRetainedSeq() - 1)
+        // `ledger.json` is written at the end of every recovery and at clean shutdown (after every poll has
+        // finished and saved): each time, every feed reflects every event up to it. So only later events can be
+        // missing from a feed (written to the log before a crash, not yet to the feed's file), and replay starts
+        // there; each event is applied only to a feed whose `applied_seq` is older. Events deleted by retention
+        // cannot be replayed; the state already reflected them when they were.
+        let start = max(meta.appliedSeq, try reader.firstRetainedSeq() - 1)
         var touched = Set<String>()
         if start < changeLog.lastSeq {
             for entry in try reader.read(after: start) {
