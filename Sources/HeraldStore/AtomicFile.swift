@@ -14,24 +14,38 @@ public enum AtomicFile {
     /// (see `StatePath`). On any failure the temporary file is removed.
     /// - Throws: ``StoreError``; code `.fsync` when an fsync failed (treat as fatal), `.noSpace` when the disk is
     ///   full, `.wrongFileType` when a link or special file is in the way, `.io` otherwise.
-    /// - Parameter syncDirectory: false leaves the directory's fsync to the caller (``syncDirectory(_:)``, once
-    ///   for a group of files); until then the new name may not survive a crash.
-    public static func write(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true) throws(StoreError) {
+    /// - Parameter durability: `.deferred` writes and renames without any fsync: the caller makes a group of
+    ///   files durable at once with ``syncFilesystem(containing:)``; until then a crash may lose the file.
+    public static func write(_ bytes: [UInt8], to path: String, durability: Durability = .now) throws(StoreError) {
         guard !path.isEmpty, !path.hasSuffix("/") else {
             throw StoreError(code: .invalidArgument, path: path, message: "cannot write a file at \"\(path)\"")
         }
-        try write(bytes, to: StatePath.file(path), syncDirectory: syncDirectory)
+        try write(bytes, to: StatePath.file(path), syncDirectory: durability == .now, syncData: durability == .now)
     }
 
-    /// fsyncs a directory, making the names written or moved in it durable.
-    public static func syncDirectory(_ path: String) throws(StoreError) {
+    /// When a write becomes durable.
+    public enum Durability: Sendable {
+        /// Before the call returns (fsync of the file and of its directory).
+        case now
+        /// At the caller's next ``syncFilesystem(containing:)``.
+        case deferred
+    }
+
+    /// Makes everything written to the filesystem that holds `path` durable (`syncfs`): one call for a group of
+    /// files written with ``Durability/deferred``, data and names alike.
+    /// - Throws: ``StoreError`` with code `.fsync` (treat as fatal).
+    public static func syncFilesystem(containing path: String) throws(StoreError) {
         let fd = try Syscall.openDirectory(StatePath.directory(path), create: false)
         defer { Syscall.closeIgnoringErrors(fd) }
-        try Syscall.fsync(fd, path: path)
+        try Syscall.syncfs(fd, path: path)
     }
 
+
+
     /// ``write(_:to:)`` for a path resolved in a known state directory.
-    static func write(_ bytes: [UInt8], to target: StatePath, syncDirectory: Bool = true) throws(StoreError) {
+    static func write(
+        _ bytes: [UInt8], to target: StatePath, syncDirectory: Bool = true, syncData: Bool = true
+    ) throws(StoreError) {
         let path = target.full
         let (directory, name) = target.parent
         let dirFD = try Syscall.openDirectory(directory, create: true)
@@ -58,7 +72,7 @@ public enum AtomicFile {
 
         do {
             try Syscall.writeAll(fd, bytes, path: path)
-            try Syscall.fsync(fd, path: path)
+            if syncData { try Syscall.fsync(fd, path: path) }
         } catch {
             Syscall.closeIgnoringErrors(fd)
             _ = unlinkat(dirFD, tempName, 0)
