@@ -121,6 +121,19 @@ struct FeedParserHardeningTests {
         #expect(Double(large) / Double(small) < 4.5)
     }
 
+    @Test(arguments: ["rss2_full.xml", "rss091.xml", "rdf_dcdate.rdf", "atom_base.xml"])
+    func repairPassLeavesWellFormedFeedsAlone(_ name: String) throws {
+        let bytes = try fixture(name)
+        let result = XMLMarkupRepair.repair(bytes)
+        // Only a DOCTYPE goes (rss091.xml has one): nothing else in a well-formed feed is touched.
+        if let repaired = result.bytes {
+            #expect(String(decoding: bytes, as: UTF8.self).contains("<!DOCTYPE"))
+            #expect(!String(decoding: repaired, as: UTF8.self).contains("<!DOCTYPE"))
+            #expect(String(decoding: repaired, as: UTF8.self).contains("</rss>"))
+        }
+        #expect(result.structureFixes == 0 && result.escaped == 0 && result.droppedControls == 0)
+    }
+
     @Test func cancelledBudgetFailsTheFeed() throws {
         let budget = ParseBudget()
         budget.cancel()
