@@ -7,7 +7,8 @@ import HeraldHTML
 ///   instructions inside it are skipped whole, so `<?x a>b?>` or `<!-- ' -->` cannot end or extend it early);
 /// - C0 control characters other than TAB, LF and CR are dropped, and so are character references to them or to
 ///   code points XML forbids;
-/// - a `&` that does not start a reference becomes `&amp;`, a `<` that cannot start markup becomes `&lt;`;
+/// - a `&` that does not start a reference becomes `&amp;`, a `<` that cannot start markup becomes `&lt;` (in text
+///   and in quoted attribute values);
 /// - a start tag keeps at most `MarkupDocument.maximumAttributesPerElement` attributes;
 /// - structure: an end tag closes the nearest open element of that name (exactly, else ignoring ASCII case),
 ///   closing any left open inside it; an end tag matching no open element is dropped; an `<item>` or `<entry>`
@@ -379,8 +380,26 @@ struct XMLMarkupRepair {
                 return j
             }
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                // A quoted value: bare "&" and "<" are escaped and forbidden controls dropped, as in text (not in
+                // attributes past the cap, which are cut whole).
                 var k = j + 1
-                while k < n, bytes[k] != b { k += 1 }
+                while k < n, bytes[k] != b {
+                    let c = bytes[k]
+                    if cutFrom < 0 {
+                        if c == UInt8(ascii: "&") {
+                            k = reference(at: k)
+                            continue
+                        }
+                        if c == UInt8(ascii: "<") {
+                            replace(k..<(k + 1), with: Array("&lt;".utf8))
+                            escaped += 1
+                        } else if Self.isForbiddenControl(c) {
+                            replace(k..<(k + 1), with: [])
+                            droppedControls += 1
+                        }
+                    }
+                    k += 1
+                }
                 if k >= n { return n }
                 j = k + 1
                 continue
