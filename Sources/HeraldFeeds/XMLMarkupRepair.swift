@@ -65,13 +65,17 @@ struct XMLMarkupRepair {
 
     // MARK: - Editing
 
-    /// Replaces `bytes[range]` by `replacement` in the output.
+    /// Replaces `bytes[range]` by `replacement` in the output. Edits come in order and never overlap (a range
+    /// starting before what was already written is a bug; it is clamped rather than trapping).
     private mutating func replace(_ range: Range<Int>, with replacement: [UInt8]) {
         if !changed {
             changed = true
             out.reserveCapacity(bytes.count + 256)
         }
-        out.append(contentsOf: bytes[copiedUpTo..<range.lowerBound])
+        assert(range.lowerBound >= copiedUpTo, "overlapping edits")
+        let lower = max(range.lowerBound, copiedUpTo)
+        guard lower <= range.upperBound else { return }
+        out.append(contentsOf: bytes[copiedUpTo..<lower])
         out.append(contentsOf: replacement)
         copiedUpTo = range.upperBound
     }
@@ -376,7 +380,8 @@ struct XMLMarkupRepair {
                 return j + 2
             }
             if b == UInt8(ascii: "<") {
-                // A tag that never ends: let libxml2 report it.
+                // A tag that never ends: let libxml2 report it (past the attribute cap, without the rest).
+                if cutFrom >= 0 { replace(cutFrom..<j, with: []) }
                 return j
             }
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
@@ -384,8 +389,9 @@ struct XMLMarkupRepair {
                 // attributes past the cap, which are cut whole).
                 var k = j + 1
                 while k < n, bytes[k] != b {
-                    let c = bytes[k]
+                    // Past the cap nothing is edited: the whole run is cut at the end of the tag.
                     if cutFrom < 0 {
+                        let c = bytes[k]
                         if c == UInt8(ascii: "&") {
                             k = reference(at: k)
                             continue
@@ -400,7 +406,10 @@ struct XMLMarkupRepair {
                     }
                     k += 1
                 }
-                if k >= n { return n }
+                if k >= n {
+                    if cutFrom >= 0 { replace(cutFrom..<n, with: []) }
+                    return n
+                }
                 j = k + 1
                 continue
             }
@@ -413,8 +422,13 @@ struct XMLMarkupRepair {
                 while j < n, Self.isNameByte(bytes[j]) { j += 1 }
                 continue
             }
+            if cutFrom < 0, Self.isForbiddenControl(b) {
+                replace(j..<(j + 1), with: [])
+                droppedControls += 1
+            }
             j += 1
         }
+        if cutFrom >= 0 { replace(cutFrom..<n, with: []) }
         return n
     }
 
