@@ -48,11 +48,14 @@ enum FeedText {
         return false
     }
 
+    static let noAttributes = HTMLAttributeFilter(keeping: [:])
+
     /// Decodes an HTML fragment to its visible text (entities decoded, tags and scripts dropped, whitespace
     /// collapsed).
     static func plainText(fromHTML html: String) -> String? {
         guard mayContainMarkup(html) else { return collapsed(html) }
-        let doc = MarkupParser.parseHTML(Array(html.utf8), encoding: "utf-8")
+        // No attribute is read: all are cut before libxml2 sees them (so a flood of them costs nothing).
+        let doc = MarkupParser.parseHTML(Array(html.utf8), encoding: "utf-8", attributes: noAttributes)
         var parts = ""
         for node in doc.descendants(of: doc.root) where doc.kind(of: node) == .text {
             if let parent = doc.parent(of: node) {
