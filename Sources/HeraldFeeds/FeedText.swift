@@ -5,12 +5,19 @@ enum FeedText {
     /// `s` without leading and trailing whitespace (Unicode White_Space), without bridging through UTF-16.
     static func trimmed(_ s: String) -> String {
         let scalars = s.unicodeScalars
-        guard let first = scalars.first, let last = scalars.last,
-            first.properties.isWhitespace || last.properties.isWhitespace
+        guard let first = scalars.first, let last = scalars.last, isWhiteSpace(first) || isWhiteSpace(last)
         else { return s }
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        guard let start = scalars.firstIndex(where: { !isWhiteSpace($0) }) else { return "" }
+        let end = scalars.lastIndex(where: { !isWhiteSpace($0) })!
         return String(scalars[start...end])
+    }
+
+    /// Unicode White_Space, with the ASCII cases (TAB...CR, space) answered without a property lookup.
+    @inline(__always)
+    static func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
+        return scalar.properties.isWhitespace
     }
 
     /// Collapses runs of whitespace into single spaces and trims the ends; nil when nothing is left.
@@ -19,7 +26,7 @@ enum FeedText {
         out.reserveCapacity(s.utf8.count)
         var pendingSpace = false
         for ch in s.unicodeScalars {
-            if ch.properties.isWhitespace {
+            if isWhiteSpace(ch) {
                 pendingSpace = !out.isEmpty
             } else {
                 if pendingSpace { out.unicodeScalars.append(" ") }
@@ -48,11 +55,14 @@ enum FeedText {
         return false
     }
 
+    static let noAttributes = HTMLAttributeFilter(keeping: [:])
+
     /// Decodes an HTML fragment to its visible text (entities decoded, tags and scripts dropped, whitespace
     /// collapsed).
     static func plainText(fromHTML html: String) -> String? {
         guard mayContainMarkup(html) else { return collapsed(html) }
-        let doc = MarkupParser.parseHTML(Array(html.utf8), encoding: "utf-8")
+        // No attribute is read: all are cut before libxml2 sees them (so a flood of them costs nothing).
+        let doc = MarkupParser.parseHTML(Array(html.utf8), encoding: "utf-8", attributes: noAttributes)
         var parts = ""
         for node in doc.descendants(of: doc.root) where doc.kind(of: node) == .text {
             if let parent = doc.parent(of: node) {

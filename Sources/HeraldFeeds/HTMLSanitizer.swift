@@ -53,6 +53,9 @@ enum HTMLSanitizer {
 
     static let urlAttributes: Set<String> = ["href", "src", "cite", "poster", "srcset"]
 
+    static let attributeFilter = HTMLAttributeFilter(
+        keeping: Dictionary(uniqueKeysWithValues: keptAttributes.map { ($0, []) }))
+
     static let voidElements: Set<String> = [
         "area", "br", "col", "hr", "img", "source", "track", "wbr",
     ]
@@ -73,8 +76,10 @@ enum HTMLSanitizer {
             return SanitizedHTML(html: escape(html, quotes: false), text: text)
         }
         // Inside an unknown element, libxml2 adds no implied <p> around leading text; the wrapper is not kept.
+        // The attribute filter cuts every other attribute before libxml2 reads it (and caps floods of kept ones).
         let doc = try MarkupParser.parseHTML(
-            Array("<herald-fragment>".utf8) + Array(html.utf8), encoding: "utf-8", budget: budget)
+            Array("<herald-fragment>".utf8) + Array(html.utf8), encoding: "utf-8", attributes: attributeFilter,
+            budget: budget)
         var writer = Writer(doc: doc)
         writer.walk()
         return SanitizedHTML(html: writer.html, text: writer.plainText())

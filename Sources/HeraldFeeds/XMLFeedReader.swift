@@ -305,6 +305,22 @@ struct XMLFeedReader {
         return text(node).flatMap(FeedAuthor.parse)
     }
 
+    /// The element's own text (its text children, not its descendants'), trimmed; nil when empty.
+    func ownText(_ node: MarkupDocument.Node) -> String? {
+        var value = ""
+        var sawElement = false
+        for child in doc.children(of: node) {
+            switch doc.kind(of: child) {
+            case .text: value += doc.text(of: child)
+            case .element: sawElement = true
+            default: break
+            }
+        }
+        if !sawElement { return text(node) }
+        let t = FeedText.trimmed(value)
+        return t.isEmpty ? nil : t
+    }
+
     /// Terms from a comma-separated keywords element (`itunes:keywords`, `media:keywords`).
     func keywords(_ node: MarkupDocument.Node) -> [String] {
         guard let t = text(node) else { return [] }
@@ -351,9 +367,17 @@ struct XMLFeedReader {
             case (.core, "title"), (.dc, "title"):
                 if feed.title == nil { feed.title = plainTitle(node, atom: false) }
             case (.core, "link"):
-                if feed.link == nil, let t = text(node) { feed.link = resolved(t, at: node) }
+                if doc.attribute("href", of: node) != nil {
+                    atomLinks.append(node)  // Atom-style <link href> without a namespace
+                } else if feed.link == nil, let t = text(node) {
+                    feed.link = resolved(t, at: node)
+                }
             case (.atom, "link"):
                 atomLinks.append(node)
+            case (.core, "id"):
+                if feed.id == nil { feed.id = text(node) }
+            case (.core, "updated"):
+                if feed.updated == nil, let d = date(node) { feed.updated = d }
             case (.core, "description"), (.dc, "description"), (.itunes, "subtitle"):
                 if feed.subtitle == nil { feed.subtitle = text(node) }
             case (.core, "language"), (.dc, "language"):
@@ -401,14 +425,25 @@ struct XMLFeedReader {
         var itunesSummary: String?
         var seenAuthors = Set<FeedAuthor>()
         var seenEnclosures = Set<FeedEnclosure>()
+        var summaryName = ""
         for (v, name, node) in fields(item) {
             switch (v, name) {
             case (.core, "title"), (.dc, "title"):
                 if entry.title == nil { entry.title = plainTitle(node, atom: false) }
             case (.core, "link"):
-                if entry.link == nil, let t = text(node) { entry.link = resolved(t, at: node) }
+                if doc.attribute("href", of: node) != nil {
+                    atomLinks.append(node)  // Atom-style <link href> without a namespace
+                } else if entry.link == nil, let t = text(node) {
+                    entry.link = resolved(t, at: node)
+                }
             case (.atom, "link"):
                 atomLinks.append(node)
+            case (.core, "id"):
+                if entry.guid == nil { entry.guid = text(node) }
+            case (.core, "updated"):
+                if entry.updated == nil, let d = date(node) { entry.updated = d }
+            case (.core, "tags"):
+                entry.categories += keywords(node)
             case (.core, "guid"):
                 if entry.guid == nil, let t = text(node) {
                     entry.guid = t
@@ -416,8 +451,14 @@ struct XMLFeedReader {
                 }
             case (.atom, "id"):
                 if entry.guid == nil { entry.guid = text(node) }
-            case (.core, "description"), (.dc, "description"):
-                if entry.summary == nil { entry.summary = markupOrText(node) }
+            case (.core, "description"), (.dc, "description"), (.core, "summary"):
+                // The first of description and summary is the summary; the other one, when different, the content.
+                if entry.summary == nil {
+                    entry.summary = markupOrText(node)
+                    summaryName = name
+                } else if name != summaryName, entry.contentHTML == nil {
+                    entry.contentHTML = markupOrText(node)
+                }
             case (.itunes, "summary"):
                 if itunesSummary == nil { itunesSummary = text(node) }
             case (.content, "encoded"), (.core, "fullitem"):
@@ -438,7 +479,7 @@ struct XMLFeedReader {
             case (.dc, "date"), (.dcterms, "modified"), (.atom, "updated"):
                 if let d = date(node) { entry.updated = d }
             case (.core, "category"), (.dc, "subject"), (.media, "category"):
-                if let t = text(node) { entry.categories.append(t) }
+                if let t = ownText(node) { entry.categories.append(t) }
             case (.media, "title"):
                 if mediaTitle == nil { mediaTitle = plainTitle(node, atom: false) }
             case (.media, "description"):

@@ -7,7 +7,8 @@ import HeraldHTML
 ///   instructions inside it are skipped whole, so `<?x a>b?>` or `<!-- ' -->` cannot end or extend it early);
 /// - C0 control characters other than TAB, LF and CR are dropped, and so are character references to them or to
 ///   code points XML forbids;
-/// - a `&` that does not start a reference becomes `&amp;`, a `<` that cannot start markup becomes `&lt;`;
+/// - a `&` that does not start a reference becomes `&amp;`, a `<` that cannot start markup becomes `&lt;` (in text
+///   and in quoted attribute values);
 /// - a start tag keeps at most `MarkupDocument.maximumAttributesPerElement` attributes;
 /// - structure: an end tag closes the nearest open element of that name (exactly, else ignoring ASCII case),
 ///   closing any left open inside it; an end tag matching no open element is dropped; an `<item>` or `<entry>`
@@ -64,13 +65,17 @@ struct XMLMarkupRepair {
 
     // MARK: - Editing
 
-    /// Replaces `bytes[range]` by `replacement` in the output.
+    /// Replaces `bytes[range]` by `replacement` in the output. Edits come in order and never overlap (a range
+    /// starting before what was already written is a bug; it is clamped rather than trapping).
     private mutating func replace(_ range: Range<Int>, with replacement: [UInt8]) {
         if !changed {
             changed = true
             out.reserveCapacity(bytes.count + 256)
         }
-        out.append(contentsOf: bytes[copiedUpTo..<range.lowerBound])
+        assert(range.lowerBound >= copiedUpTo, "overlapping edits")
+        let lower = max(range.lowerBound, copiedUpTo)
+        guard lower <= range.upperBound else { return }
+        out.append(contentsOf: bytes[copiedUpTo..<lower])
         out.append(contentsOf: replacement)
         copiedUpTo = range.upperBound
     }
@@ -375,13 +380,36 @@ struct XMLMarkupRepair {
                 return j + 2
             }
             if b == UInt8(ascii: "<") {
-                // A tag that never ends: let libxml2 report it.
+                // A tag that never ends: let libxml2 report it (past the attribute cap, without the rest).
+                if cutFrom >= 0 { replace(cutFrom..<j, with: []) }
                 return j
             }
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                // A quoted value: bare "&" and "<" are escaped and forbidden controls dropped, as in text (not in
+                // attributes past the cap, which are cut whole).
                 var k = j + 1
-                while k < n, bytes[k] != b { k += 1 }
-                if k >= n { return n }
+                while k < n, bytes[k] != b {
+                    // Past the cap nothing is edited: the whole run is cut at the end of the tag.
+                    if cutFrom < 0 {
+                        let c = bytes[k]
+                        if c == UInt8(ascii: "&") {
+                            k = reference(at: k)
+                            continue
+                        }
+                        if c == UInt8(ascii: "<") {
+                            replace(k..<(k + 1), with: Array("&lt;".utf8))
+                            escaped += 1
+                        } else if Self.isForbiddenControl(c) {
+                            replace(k..<(k + 1), with: [])
+                            droppedControls += 1
+                        }
+                    }
+                    k += 1
+                }
+                if k >= n {
+                    if cutFrom >= 0 { replace(cutFrom..<n, with: []) }
+                    return n
+                }
                 j = k + 1
                 continue
             }
@@ -394,8 +422,13 @@ struct XMLMarkupRepair {
                 while j < n, Self.isNameByte(bytes[j]) { j += 1 }
                 continue
             }
+            if cutFrom < 0, Self.isForbiddenControl(b) {
+                replace(j..<(j + 1), with: [])
+                droppedControls += 1
+            }
             j += 1
         }
+        if cutFrom >= 0 { replace(cutFrom..<n, with: []) }
         return n
     }
 

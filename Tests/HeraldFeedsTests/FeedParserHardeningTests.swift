@@ -108,6 +108,18 @@ struct FeedParserHardeningTests {
         #expect(feed.entries.map(\.title) == ["kept"])
     }
 
+    @Test func attributeCapHoldsInATagThatNeverEnds() throws {
+        // No ">" after 100,000 attributes (and a control byte at the end): still cut before libxml2 reads them.
+        let attributes = (0..<100_000).map { "a\($0)=\"v\"" }.joined(separator: " ")
+        let bytes = Array("<rss><channel><item \(attributes) \u{01}".utf8)
+        let result = XMLMarkupRepair.repair(bytes)
+        #expect(result.droppedAttributes == 99_000)
+        #expect(try #require(result.bytes).count < bytes.count / 50)
+        let feed = try FeedParser.parse(bytes, url: nil)
+        #expect(feed.isTruncated)
+        #expect(feed.entries.count == 1)
+    }
+
     @Test func repairPassWorkIsLinear() {
         // Many unclosed elements and stray end tags: the open-element stack is capped, so work stays linear.
         func steps(_ n: Int) -> Int {
@@ -119,6 +131,71 @@ struct FeedParserHardeningTests {
         let small = steps(10_000)
         let large = steps(40_000)
         #expect(Double(large) / Double(small) < 4.5)
+    }
+
+    @Test(arguments: ["rss2_full.xml", "rss091.xml", "rdf_dcdate.rdf", "atom_base.xml"])
+    func repairPassLeavesWellFormedFeedsAlone(_ name: String) throws {
+        let bytes = try fixture(name)
+        let result = XMLMarkupRepair.repair(bytes)
+        // Only a DOCTYPE goes (rss091.xml has one): nothing else in a well-formed feed is touched.
+        if let repaired = result.bytes {
+            #expect(String(decoding: bytes, as: UTF8.self).contains("<!DOCTYPE"))
+            #expect(!String(decoding: repaired, as: UTF8.self).contains("<!DOCTYPE"))
+            #expect(String(decoding: repaired, as: UTF8.self).contains("</rss>"))
+        }
+        #expect(result.structureFixes == 0 && result.escaped == 0 && result.droppedControls == 0)
+    }
+
+    static let recoveryFixtures = [
+        "entities-after-error", "unclosed-elements", "atom-in-xhtml", "declared-latin1-but-utf8",
+        "mostly-windows-1252", "double-encoded", "youtube-like", "people-and-lists", "names-and-dates",
+    ]
+
+    /// Cuts and single-byte corruptions (biased to markup bytes) of every recovery fixture parse or fail cleanly.
+    @Test(arguments: recoveryFixtures)
+    func corruptedRecoveryFixturesNeverCrash(_ name: String) throws {
+        let bytes = try recoveryFixture(name)
+        let markup: [UInt8] = Array("<>&;\"'/!?[]-=:#x\u{01}".utf8)
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        var inputs: [[UInt8]] = stride(from: 0, to: bytes.count, by: 7).map { Array(bytes.prefix($0)) }
+        for _ in 0..<300 {
+            var mutated = bytes
+            for _ in 0..<(1 + next() % 3) {
+                mutated[next() % mutated.count] = next() % 2 == 0 ? markup[next() % markup.count] : UInt8(next() % 256)
+            }
+            inputs.append(mutated)
+        }
+        for input in inputs {
+            do {
+                let feed = try FeedParser.parse(input, url: "https://fuzz.example/feed")
+                #expect(Set(feed.entries.map(\.key)).count == feed.entries.count)
+            } catch {
+                #expect(!error.message.isEmpty)
+            }
+        }
+    }
+
+    /// Random markup soup through the repair pass and the parser: no crash, and the repaired bytes never hold a
+    /// forbidden control character.
+    @Test func randomMarkupSoupNeverCrashesTheRepairPass() {
+        let alphabet: [UInt8] = Array("<>&;\"'/!?[]-=:# \nabcitemryentfdCDATA".utf8) + [0x00, 0x01, 0x0C, 0xC3, 0xA9]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<2_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(state >> 55)
+            var input: [UInt8] = Array("<rss><channel>".utf8)
+            for _ in 0..<length {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                input.append(alphabet[Int(state >> 33) % alphabet.count])
+            }
+            let repaired = XMLMarkupRepair.repair(input).bytes ?? input
+            #expect(!repaired.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } || input == repaired)
+            _ = try? MarkupParser.parseXML(repaired)
+        }
     }
 
     @Test func cancelledBudgetFailsTheFeed() throws {

@@ -27,6 +27,16 @@ struct FeedRecoveryTests {
         #expect(feed.entries[1].title == "Second — story")
     }
 
+    @Test func bareAmpersandsInAttributeValuesSurvive() throws {
+        let xml = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+            <entry><id>1</id><link href="https://amp.example/?a=1&b=2&amp;c=3"/><title>T</title></entry>
+            <entry><id>2</id><link href="https://amp.example/x?q=<b>"/><title>U</title></entry></feed>
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8), url: nil)
+        #expect(feed.entries.map(\.link) == ["https://amp.example/?a=1&b=2&c=3", "https://amp.example/x?q=<b>"])
+    }
+
     @Test func brokenStructureLosesNoEntries() throws {
         let feed = try parse("unclosed-elements")
         #expect(feed.entries.map(\.title) == ["One", "Two", "Three", "Four"])

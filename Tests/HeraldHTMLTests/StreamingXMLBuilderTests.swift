@@ -23,6 +23,25 @@ struct SteppingClock: Clock {
     func sleep(until deadline: Instant, tolerance: Swift.Duration?) async throws {}
 }
 
+/// A clock that never reaches its deadline but cancels a budget at its second reading, as a shutdown arriving from
+/// another thread mid-parse would.
+struct CancellingClock: Clock {
+    typealias Instant = SteppingClock.Instant
+
+    final class State: @unchecked Sendable {
+        let reads = Atomic<Int64>(0)
+        var budget: ParseBudget?
+    }
+
+    let state = State()
+    var now: Instant {
+        if state.reads.add(1, ordering: .relaxed).newValue == 2 { state.budget?.cancel() }
+        return Instant(ticks: 0)
+    }
+    var minimumResolution: Swift.Duration { .seconds(1) }
+    func sleep(until deadline: Instant, tolerance: Swift.Duration?) async throws {}
+}
+
 @Suite("XML SAX builder: entities, limits, budget")
 struct StreamingXMLBuilderTests {
     func text(_ doc: MarkupDocument) -> String { doc.textContent(of: doc.root) }
@@ -111,6 +130,20 @@ struct StreamingXMLBuilderTests {
             _ = try MarkupParser.parseXML(Self.largeDocument, budget: budget)
         } catch {
             #expect(error.code == .cancelled)
+        }
+    }
+
+    @Test func cancellationMidParseStopsItEarly() throws {
+        let clock = CancellingClock()
+        let budget = ParseBudget(deadline: SteppingClock.Instant(ticks: 1_000), clock: clock)
+        clock.state.budget = budget
+        do {
+            _ = try MarkupParser.parseXML(Self.largeDocument, budget: budget)
+            Issue.record("the parse should have stopped")
+        } catch {
+            #expect(error.code == .cancelled)
+            #expect(error.nodesBuilt > 0)
+            #expect(error.nodesBuilt < 4 * ParseBudget.checkInterval)
         }
     }
 
