@@ -13,6 +13,9 @@ public enum Daemon {
     /// Runs until SIGTERM/SIGINT, or until a fatal state error (then throws).
     public static func run(configPath: String, stateDirectoryOverride: String?, logger: Logger) async throws {
         signal(SIGPIPE, SIG_IGN)
+        // A dozen threads (curl, workers, ledger, log and schedule writers, the pool) would each get a malloc arena
+        // of their own; two keep the daemon's memory close to what it holds, at no measurable cost in speed.
+        _ = glibcMallopt(mallocArenaMax, 2)
         // Catch SIGTERM/SIGINT from the first moment: one that arrives during start-up (recovery can take a while)
         // must still end in a graceful shutdown, not in the default action.
         let stopper = EarlyStop()
@@ -128,3 +131,8 @@ actor EarlyStop {
         }
     }
 }
+
+/// glibc's `mallopt`, which its Swift module does not export, and `M_ARENA_MAX` from `malloc.h`.
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+private let mallocArenaMax: Int32 = -8

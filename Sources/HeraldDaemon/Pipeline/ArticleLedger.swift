@@ -64,8 +64,8 @@ actor ArticleLedger {
     private var feeds: [String: FeedState] = [:]
     /// Content hash → the article whose file holds that text (compact: one per stored text).
     private var owners: [HashKey: HashOwner] = [:]
-    /// Original article → its current content hash and feed (for near-duplicate originals).
-    private var articles: [ArticleRef: (feed: UInt32, hash: HashKey)] = [:]
+    /// Original article → its feed (for near-duplicate originals; the text's hash is read from the feed's state).
+    private var articles: [ArticleRef: UInt32] = [:]
     /// Feed ids, interned.
     private var feedNames = Interner()
     /// The earliest page retry of each feed that has one.
@@ -145,11 +145,13 @@ actor ArticleLedger {
         for state in feeds.values {
             for (_, entry) in state.entries where entry.duplicateOf == nil || entry.similarity != nil {
                 setOwner(hash: entry.contentHash, articleID: entry.articleID, feedID: state.id)
-                if entry.duplicateOf == nil { setArticle(entry.articleID, feedID: state.id, hash: entry.contentHash) }
+                if entry.duplicateOf == nil { setArticle(entry.articleID, feedID: state.id) }
             }
             noteRetries(state)
         }
-        recoverNearDuplicateIndex()
+        recoverNearDuplicateIndex(originals: feeds.values.flatMap { state in
+            state.entries.values.filter { $0.duplicateOf == nil }.map { (id: $0.articleID, hash: $0.contentHash) }
+        })
         report.feeds = feeds.count
         report.articles = owners.count
         feeds.removeAll()
@@ -176,11 +178,11 @@ actor ArticleLedger {
 
     /// Brings the near-duplicate index up to the log: load the saved index and add the articles announced since;
     /// without a usable saved index, rebuild it from the article files in the background.
-    private func recoverNearDuplicateIndex() {
+    private func recoverNearDuplicateIndex(originals: @autoclosure () -> [(id: String, hash: String)]) {
         guard let near = nearDuplicates, let index = nearIndex else { return }
         let saved = NearDuplicateFile.load(store, threshold: near.threshold)
         guard let saved else {
-            let originals = articles.map { (id: $0.key.id, hash: $0.value.hash.hex) }
+            let originals = originals()
             let store = self.store
             let logger = self.logger
             guard !originals.isEmpty else { return }
@@ -207,8 +209,9 @@ actor ArticleLedger {
         for entry in entries {
             guard let event = try? StateJSON.decode(ChangeEvent.self, from: entry.line),
                 event.type == EventType.articleCreated || event.type == EventType.articleUpdated,
-                let id = event.data["article_id"]?.stringValue, let article = article(id),
-                let record = try? store.loadArticle(hash: article.hash), let sketch = near.sketch(record.text)
+                let id = event.data["article_id"]?.stringValue, articles[ArticleRef(id)] != nil,
+                let hash = event.data["content_hash"]?.stringValue,
+                let record = try? store.loadArticle(hash: hash), let sketch = near.sketch(record.text)
             else { continue }
             saved.index.insert(id: id, sketch: sketch)
         }
@@ -508,7 +511,7 @@ actor ArticleLedger {
             feeds[feedID]!.entries[candidate.entryKey]!.contentHash = hash
             feeds[feedID]!.entries[candidate.entryKey]!.fingerprint = candidate.fingerprint
             if known.duplicateOf == nil {
-                setArticle(known.articleID, feedID: feedID, hash: hash)
+                setArticle(known.articleID, feedID: feedID)
                 if let near = nearDuplicates, let sketch = near.sketch(candidate.record.text) {
                     nearIndex?.insert(id: known.articleID, sketch: sketch)
                 }
@@ -555,7 +558,7 @@ actor ArticleLedger {
 
         try store.stageArticle(candidate.record)
         setOwner(hash: hash, articleID: candidate.record.id, feedID: feedID)
-        setArticle(candidate.record.id, feedID: feedID, hash: hash)
+        setArticle(candidate.record.id, feedID: feedID)
         if let sketch { nearIndex?.insert(id: candidate.record.id, sketch: sketch) }
         feeds[feedID]!.entries[candidate.entryKey] = FeedState.Entry(
             articleID: candidate.record.id, contentHash: hash, url: candidate.record.url,
@@ -581,14 +584,18 @@ actor ArticleLedger {
         owners[key] = HashOwner(article: ArticleRef(articleID), feed: feedNames.number(feedID))
     }
 
+    /// An original article's feed and current content hash (read from the feed's state).
     private func article(_ id: String) -> (feedID: String, hash: String)? {
-        guard let a = articles[ArticleRef(id)] else { return nil }
-        return (feedNames.string(a.feed), a.hash.hex)
+        guard let feed = articles[ArticleRef(id)] else { return nil }
+        let feedID = feedNames.string(feed)
+        guard let state = feeds[feedID] ?? (try? store.loadFeed(feedID)),
+            let entry = state.entries.values.first(where: { $0.articleID == id && $0.duplicateOf == nil })
+        else { return nil }
+        return (feedID, entry.contentHash)
     }
 
-    private func setArticle(_ id: String, feedID: String, hash: String) {
-        guard let key = HashKey(hex: hash) else { return }
-        articles[ArticleRef(id)] = (feedNames.number(feedID), key)
+    private func setArticle(_ id: String, feedID: String) {
+        articles[ArticleRef(id)] = feedNames.number(feedID)
     }
 
     // MARK: Feeds in memory

@@ -1,23 +1,14 @@
-/// A content hash held as its 32 bytes instead of 64 hex characters: the ledger keeps one per article in memory.
+/// A content hash held as the first 16 of its 32 bytes: the ledger keeps one per stored text in memory. 128 bits
+/// of SHA-256 keep collisions out of reach (about 10^-29 for a million texts).
 struct HashKey: Hashable, Sendable {
-    private let a: UInt64, b: UInt64, c: UInt64, d: UInt64
+    private let a: UInt64, b: UInt64
 
-    /// Parses 64 lowercase or uppercase hex digits; nil for anything else.
+    /// Parses 64 hex digits (a SHA-256); nil for anything else.
     init?(hex: String) {
-        var words: [UInt64] = [0, 0, 0, 0]
-        var count = 0
-        for byte in hex.utf8 {
-            guard count < 64, let nibble = Self.nibble(byte) else { return nil }
-            words[count / 16] = words[count / 16] << 4 | UInt64(nibble)
-            count += 1
-        }
-        guard count == 64 else { return nil }
-        (a, b, c, d) = (words[0], words[1], words[2], words[3])
-    }
-
-    /// The 64 lowercase hex digits.
-    var hex: String {
-        [a, b, c, d].map { HexWord.format($0) }.joined()
+        guard hex.utf8.count == 64, let a = HexWord.parse(hex.prefix(16)), let b = HexWord.parse(hex.dropFirst(16).prefix(16)),
+            hex.utf8.dropFirst(32).allSatisfy({ Self.nibble($0) != nil })
+        else { return nil }
+        (self.a, self.b) = (a, b)
     }
 
     static func nibble(_ byte: UInt8) -> UInt8? {
