@@ -14,7 +14,7 @@ public enum Daemon {
     public static func run(configPath: String, stateDirectoryOverride: String?, logger: Logger) async throws {
         signal(SIGPIPE, SIG_IGN)
         // A dozen threads (curl, workers, ledger, log and schedule writers, the pool) would each get a malloc arena
-        // of their own; two keep the daemon's memory close to what it holds, at no measurable cost in speed.
+        // of their own, each keeping what it freed; two keep the resident size close to what the daemon holds.
         _ = glibcMallopt(mallocArenaMax, 2)
         // Catch SIGTERM/SIGINT from the first moment: one that arrives during start-up (recovery can take a while)
         // must still end in a graceful shutdown, not in the default action.
