@@ -750,8 +750,8 @@ class Bench:
         m = min(self.n, self.args.fsync_feeds)
         feeds, r = range(m), {}
         delay = self.args.fsync_delay_us
-        trace = ["-ttt", "-e", "trace=fsync,fdatasync"]
-        for label, extra in (("plain", []), ("delay", [f"--inject=fdatasync,fsync:delay_enter={delay}"])):
+        trace = ["-ttt", "-e", "trace=fsync,fdatasync,syncfs"]
+        for label, extra in (("plain", []), ("delay", [f"--inject=fdatasync,fsync,syncfs:delay_enter={delay}"])):
             config, state = self.config(f"fsync-{label}", feeds)
             calls = os.path.join(self.work, f"strace-{label}.txt")
             daemon = Daemon(self.binary, config, self.work, f"fsync-{label}", strace=trace + ["-o", calls] + extra)
@@ -765,7 +765,7 @@ class Bench:
             r[label] = {"articles": out["articles"], "rate": rate, "done": out["done"],
                         "fsyncs": strace_calls(calls, daemon.ready_at, out["end"] + 2),
                         "fsyncs_total": strace_calls(calls)}
-            log(f"fsync {label}: {rate:.0f} articles/s, {r[label]['fsyncs']} fsync+fdatasync in the cycle")
+            log(f"fsync {label}: {rate:.0f} articles/s, {r[label]['fsyncs']} fsync+fdatasync+syncfs in the cycle")
             if label == "plain":
                 make_all_due(state)
                 calls = os.path.join(self.work, "strace-304.txt")
@@ -818,12 +818,12 @@ class Bench:
 
 
 def strace_calls(path, start=0.0, end=float("inf")):
-    """fsync and fdatasync calls in a `strace -ttt` log that started between `start` and `end`."""
+    """fsync, fdatasync and syncfs calls in a `strace -ttt` log that started between `start` and `end`."""
     total = 0
     try:
         with open(path) as f:
             for line in f:
-                m = re.match(r"(?:\d+ +)?(\d+\.\d+) (fsync|fdatasync)\(", line)
+                m = re.match(r"(?:\d+ +)?(\d+\.\d+) (fsync|fdatasync|syncfs)\(", line)
                 if m and start <= float(m.group(1)) <= end:
                     total += 1
     except FileNotFoundError:
@@ -888,9 +888,9 @@ def report(r):
         fs = r["fsync"]
         p, d, q = fs["plain"], fs["delay"], fs["pass304"]
         rows += [("FSYNC", f"{fs['feeds']} feeds, {fs['feeds'] * 20} pages, under strace", ""),
-                 ("fsync+fdatasync per article (first cycle)", fmt(p["fsyncs"] / max(1, p["articles"]), digits=2)
+                 ("fsync+fdatasync+syncfs per article (first cycle)", fmt(p["fsyncs"] / max(1, p["articles"]), digits=2)
                   + f" ({p['fsyncs']:,} in the cycle, {p['fsyncs_total']:,} with start and stop)", ""),
-                 ("fsync+fdatasync per poll (304 pass)", fmt(q["fsyncs"] / max(1, q["polls"]), digits=2)
+                 ("fsync+fdatasync+syncfs per poll (304 pass)", fmt(q["fsyncs"] / max(1, q["polls"]), digits=2)
                   + f" ({q['polls']} polls, {q['s304']} 304s; {q['fsyncs_total']:,} with start and stop)", ""),
                  ("ingest rate, no delay (articles/s)", fmt(p["rate"], digits=0), ""),
                  (f"ingest rate, +{fs['delay_us'] / 1000:g} ms per fsync", fmt(d["rate"], digits=0)

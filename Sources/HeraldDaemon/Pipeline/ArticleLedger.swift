@@ -440,22 +440,82 @@ actor ArticleLedger {
             if let publish { toPublish.append(publish) }
             touched.insert(candidate.feedID)
         }
-        // One fsync makes the names of the whole batch's staged files durable, before any event names them.
-        if !toPublish.isEmpty { try store.syncStaging() }
-        if !pending.isEmpty {
-            let events = try changeLog.enqueue(pending)
-            let last = events.last!.seq
-            for id in touched {
-                let applied = max(feeds[id]?.appliedSeq ?? 0, last)
-                feeds[id]?.appliedSeq = applied
+        try await commit(events: pending, publish: toPublish, feeds: touched)
+        return outcomes
+    }
+
+    // MARK: Group commit
+
+    /// What the batches decided since the last commit began wait for: their staged files, their events (in the
+    /// order they were decided), their feeds' states.
+    private struct Group {
+        var events: [PendingEvent] = []
+        var publish: [String] = []
+        var feeds = Set<String>()
+        var waiters: [CheckedContinuation<Void, any Error>] = []
+    }
+
+    private var nextGroup = Group()
+    private var committing = false
+    /// Set by a failed commit: state writes never retry, every later commit fails with it.
+    private var commitFailure: (any Error)?
+
+    /// Makes a batch durable in the durable order, together with every batch decided while the previous group
+    /// was being written: one `syncfs` for the group's staged files, its events appended and synced by the log,
+    /// the staged files published, then the group's feed states written (contents, one `syncfs`, renames, one
+    /// `syncfs`). While a group waits for the log, the ledger takes further decisions; they form the next group.
+    private func commit(events: [PendingEvent], publish: [String], feeds touched: Set<String>) async throws {
+        if let commitFailure { throw commitFailure }
+        nextGroup.events += events
+        nextGroup.publish += publish
+        nextGroup.feeds.formUnion(touched)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            nextGroup.waiters.append(continuation)
+            if !committing {
+                committing = true
+                Task { await self.commitGroups() }
             }
-            try await changeLog.waitDurable(through: last)
-            for hash in toPublish where store.stagedArticleExists(hash: hash) {
+        }
+    }
+
+    private func commitGroups() async {
+        while !nextGroup.waiters.isEmpty {
+            let group = nextGroup
+            nextGroup = Group()
+            do {
+                if let commitFailure { throw commitFailure }
+                try await write(group)
+                for waiter in group.waiters { waiter.resume() }
+            } catch {
+                if commitFailure == nil { commitFailure = error }
+                for waiter in group.waiters { waiter.resume(throwing: error) }
+            }
+        }
+        committing = false
+    }
+
+    private func write(_ group: Group) async throws {
+        // The staged files are durable, contents and names, before any event names them.
+        if !group.publish.isEmpty { try store.syncStaging() }
+        if !group.events.isEmpty {
+            let written = try changeLog.enqueue(group.events)
+            try await changeLog.waitDurable(through: written.last!.seq)
+            for hash in group.publish where store.stagedArticleExists(hash: hash) {
                 try store.publishStagedArticle(hash: hash, durable: false)
             }
         }
-        for id in touched.sorted() { try await saveDurably(id) }
-        return outcomes
+        // Every event about these feeds is durable now and reflected in memory, so their files may claim all of
+        // them (recovery then starts from here for them).
+        let durable = changeLog.durableSeq
+        var states: [FeedState] = []
+        for id in group.feeds.sorted() {
+            guard var state = feeds[id] else { continue }
+            state.appliedSeq = max(state.appliedSeq, durable)
+            feeds[id] = state
+            states.append(state)
+            noteRetries(state)
+        }
+        try store.saveFeeds(states)
     }
 
     /// Takes the decision for one candidate against the in-memory state and updates it; stages the article file.
@@ -621,18 +681,7 @@ actor ArticleLedger {
 
     /// Writes a feed's state once every event it reflects is durable.
     private func saveDurably(_ id: String) async throws {
-        while let state = feeds[id] {
-            let durable = changeLog.durableSeq
-            if durable >= state.appliedSeq {
-                // Every event about this feed is durable and reflected in memory, so the file may claim all of
-                // them: recovery then starts from here instead of the beginning of the log.
-                feeds[id]!.appliedSeq = durable
-                try store.saveFeed(feeds[id]!)
-                noteRetries(feeds[id]!)
-                return
-            }
-            try await changeLog.waitDurable(through: state.appliedSeq)
-        }
+        try await commit(events: [], publish: [], feeds: [id])
     }
 
     /// Records a poll's schedule: the feed-level events it calls for are made durable first, then the schedule
