@@ -14,15 +14,38 @@ public enum AtomicFile {
     /// (see `StatePath`). On any failure the temporary file is removed.
     /// - Throws: ``StoreError``; code `.fsync` when an fsync failed (treat as fatal), `.noSpace` when the disk is
     ///   full, `.wrongFileType` when a link or special file is in the way, `.io` otherwise.
-    public static func write(_ bytes: [UInt8], to path: String) throws(StoreError) {
+    /// - Parameter durability: `.deferred` writes and renames without any fsync: the caller makes a group of
+    ///   files durable at once with ``syncFilesystem(containing:)``; until then a crash may lose the file.
+    public static func write(_ bytes: [UInt8], to path: String, durability: Durability = .now) throws(StoreError) {
         guard !path.isEmpty, !path.hasSuffix("/") else {
             throw StoreError(code: .invalidArgument, path: path, message: "cannot write a file at \"\(path)\"")
         }
-        try write(bytes, to: StatePath.file(path))
+        try write(bytes, to: StatePath.file(path), syncDirectory: durability == .now, syncData: durability == .now)
     }
 
+    /// When a write becomes durable.
+    public enum Durability: Sendable {
+        /// Before the call returns (fsync of the file and of its directory).
+        case now
+        /// At the caller's next ``syncFilesystem(containing:)``.
+        case deferred
+    }
+
+    /// Makes everything written to the filesystem that holds `path` durable (`syncfs`): one call for a group of
+    /// files written with ``Durability/deferred``, data and names alike.
+    /// - Throws: ``StoreError`` with code `.fsync` (treat as fatal).
+    public static func syncFilesystem(containing path: String) throws(StoreError) {
+        let fd = try Syscall.openDirectory(StatePath.directory(path), create: false)
+        defer { Syscall.closeIgnoringErrors(fd) }
+        try Syscall.syncfs(fd, path: path)
+    }
+
+
+
     /// ``write(_:to:)`` for a path resolved in a known state directory.
-    static func write(_ bytes: [UInt8], to target: StatePath) throws(StoreError) {
+    static func write(
+        _ bytes: [UInt8], to target: StatePath, syncDirectory: Bool = true, syncData: Bool = true
+    ) throws(StoreError) {
         let path = target.full
         let (directory, name) = target.parent
         let dirFD = try Syscall.openDirectory(directory, create: true)
@@ -49,7 +72,7 @@ public enum AtomicFile {
 
         do {
             try Syscall.writeAll(fd, bytes, path: path)
-            try Syscall.fsync(fd, path: path)
+            if syncData { try Syscall.fsync(fd, path: path) }
         } catch {
             Syscall.closeIgnoringErrors(fd)
             _ = unlinkat(dirFD, tempName, 0)
@@ -62,13 +85,14 @@ public enum AtomicFile {
             _ = unlinkat(dirFD, tempName, 0)
             throw error
         }
-        try Syscall.fsync(dirFD, path: directory.full)
+        if syncDirectory { try Syscall.fsync(dirFD, path: directory.full) }
     }
 
     /// Moves an already durable file to `destination` (creating its directory) and fsyncs both directories, so the
     /// move survives a crash. Neither path may lead through a link inside a locked state directory.
     /// - Throws: ``StoreError``; code `.fsync` when a directory fsync failed (treat as fatal).
-    public static func move(_ source: String, to destination: String) throws(StoreError) {
+    /// - Parameter syncDirectories: false skips both directory fsyncs (for a caller whose recovery redoes a lost move).
+    public static func move(_ source: String, to destination: String, syncDirectories: Bool = true) throws(StoreError) {
         let (origin, sourceName) = StatePath.file(source).parent
         let (target, targetName) = StatePath.file(destination).parent
         let targetFD = try Syscall.openDirectory(target, create: true)
@@ -81,6 +105,7 @@ public enum AtomicFile {
         }
         try checkReplaceable(targetFD, targetName, path: destination)
         try Syscall.renameAt(originFD, sourceName, targetFD, targetName, path: destination, from: source)
+        guard syncDirectories else { return }
         try Syscall.fsync(targetFD, path: target.full)
         if origin.full != target.full { try Syscall.fsync(originFD, path: origin.full) }
     }

@@ -133,6 +133,13 @@ enum Syscall {
         }
     }
 
+    /// `syncfs(2)`: makes everything written to the filesystem holding `fd` durable, data and names alike.
+    static func syncfs(_ fd: Int32, path: String) throws(StoreError) {
+        if case .failure(let err) = retrying({ glibcSyncfs(fd) }) {
+            throw err.storeError(operation: "fsync", path: path)
+        }
+    }
+
     static func fdatasync(_ fd: Int32, path: String) throws(StoreError) {
         if case .failure(let err) = retrying({ Glibc.fdatasync(fd) }) {
             throw err.storeError(operation: "fdatasync", path: path)
@@ -277,3 +284,7 @@ struct Errno: Error, Equatable, Sendable {
         return StoreError(code: .io, path: path, message: "\(what): \(reason)")
     }
 }
+
+/// glibc's `syncfs`, which its Swift module leaves out (it is declared only under `_GNU_SOURCE`).
+@_silgen_name("syncfs")
+private func glibcSyncfs(_ fd: Int32) -> Int32
