@@ -68,7 +68,8 @@ struct CLIFailure: Error, CustomStringConvertible {
 }
 
 func fail(_ message: String, code: Int32 = 1) -> ExitCode {
-    FileHandle.standardError.write(Data(("herald: " + message + "\n").utf8))
+    // Errors often quote feed or file content: never let it drive the terminal.
+    FileHandle.standardError.write(Data(("herald: " + message.escapingControlCharacters + "\n").utf8))
     return ExitCode(code)
 }
 

@@ -21,8 +21,12 @@ public func fuzzChangeLog(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         start = end + 1
     }
     let segment = stateDirectory + "/changes/" + LogSegment.fileName(firstSeq: 1)
-    guard FileManager.default.createFile(atPath: segment, contents: Data(bytes)) else { return 0 }
+    let fd = open(segment, O_WRONLY | O_CREAT | O_TRUNC, 0o640)
+    guard fd >= 0 else { return 0 }
+    let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    close(fd)
     defer { unlink(segment) }
+    guard written == bytes.count else { return 0 }
     _ = try? ChangeLogOpener.scanTail(path: segment)
     _ = try? ChangeLogOpener.firstEvent(path: segment)
     if let events = try? ChangeLogReader(stateDirectory: stateDirectory).events(after: 0) {
