@@ -954,6 +954,7 @@ def main():
     nginx_bin = ensure_tools()
     work = args.work or tempfile.mkdtemp(prefix="herald-polling-")
     os.makedirs(work, exist_ok=True)
+    os.chmod(work, 0o755)  # nginx's workers run as nobody and must reach the site
     hosts = loopback_hosts(args.hosts)
     port = args.port or free_port(hosts)
     log(f"work {work}, port {port}, herald {args.binary}")
