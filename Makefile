@@ -6,7 +6,8 @@ CONFIG ?= config/herald.yaml
 BIN := .build/release/herald
 
 
-.PHONY: all deps test-deps build release run test test-quick install uninstall bench-extraction bench-feeds clean
+.PHONY: all deps test-deps build release run test test-quick install uninstall bench-extraction bench-feeds clean \
+	fuzz fuzz-smoke
 
 all: release
 
@@ -63,6 +64,17 @@ bench-extraction: release
 
 bench-feeds: release
 	bench/feeds/run
+
+# libFuzzer targets under fuzz/ (ASan, per-input timeout, memory cap), each run for FUZZ_SECONDS; findings land in
+# .build-fuzz/findings/<target>/ and fail the run. fuzz-smoke is the CI variant: 10 s each, about a minute in all.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	fuzz/build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run
+
+fuzz-smoke: deps
+	fuzz/build
+	FUZZ_SECONDS=10 fuzz/run
 
 clean:
 	rm -rf .build

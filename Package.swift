@@ -62,6 +62,9 @@ let package = Package(
             dependencies: ["HeraldStore", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // The feed-parsing speed benchmark (bench/feeds/speed); never shipped.
+        .executableTarget(name: "HeraldFeedsBench", dependencies: ["HeraldFeeds"]),
+
         // A small HTTP/1.1 server on 127.0.0.1 used by tests and benchmarks (never shipped).
         .target(name: "HeraldTestServer"),
 

@@ -77,6 +77,9 @@ static inline CURLSHcode herald_curl_share_setopt_long(CURLSH *s, CURLSHoption o
 
 /* Constants defined as macros that Swift does not import. */
 static inline long herald_curl_global_all(void) { return CURL_GLOBAL_ALL; }
+static inline unsigned int herald_curlu_urldecode(void) { return CURLU_URLDECODE; }
+static inline unsigned int herald_curlu_default_port(void) { return CURLU_DEFAULT_PORT; }
+static inline unsigned int herald_curlu_non_support_scheme(void) { return CURLU_NON_SUPPORT_SCHEME; }
 
 /*
  * struct curl_sockaddr ends in `struct sockaddr addr`, but curl allocates room for the whole address (an IPv6

@@ -1,6 +1,7 @@
 #ifndef HERALD_CLIBXML2_SHIM_H
 #define HERALD_CLIBXML2_SHIM_H
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>

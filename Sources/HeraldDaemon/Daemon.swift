@@ -13,6 +13,9 @@ public enum Daemon {
     /// Runs until SIGTERM/SIGINT, or until a fatal state error (then throws).
     public static func run(configPath: String, stateDirectoryOverride: String?, logger: Logger) async throws {
         signal(SIGPIPE, SIG_IGN)
+        // A dozen threads (curl, workers, ledger, log and schedule writers, the pool) would each get a malloc arena
+        // of their own, each keeping what it freed; two keep the resident size close to what the daemon holds.
+        _ = glibcMallopt(mallocArenaMax, 2)
         // Catch SIGTERM/SIGINT from the first moment: one that arrives during start-up (recovery can take a while)
         // must still end in a graceful shutdown, not in the default action.
         let stopper = EarlyStop()
@@ -40,7 +43,7 @@ public enum Daemon {
         let scheduler = FeedScheduler(engine: engine, logger: logger) {
             if notifier.isActive { notifier.notify("STATUS=\(await status())") }
         }
-        let control = try ControlServer(path: store.controlSocketPath, logger: logger) { request in
+        let control = try ControlServer(path: store.controlSocketPath, logger: logger) { [scheduler] request in
             switch request.op {
             case "ping":
                 return ControlResponse(ok: true, pid: getpid())
@@ -49,7 +52,7 @@ public enum Daemon {
                     return ControlResponse(ok: false, error: "reingest needs one of all, feed or url")
                 }
                 do {
-                    return ControlResponse(ok: true, reingest: try await engine.reingest(scope))
+                    return ControlResponse(ok: true, reingest: try await engine.reingest(scope, runner: scheduler))
                 } catch let error as ReingestError {
                     return ControlResponse(ok: false, error: error.message)
                 } catch {
@@ -128,3 +131,8 @@ actor EarlyStop {
         }
     }
 }
+
+/// glibc's `mallopt`, which its Swift module does not export, and `M_ARENA_MAX` from `malloc.h`.
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+private let mallocArenaMax: Int32 = -8

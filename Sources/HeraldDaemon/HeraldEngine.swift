@@ -56,9 +56,14 @@ public final class HeraldEngine: Sendable {
     let store: StateStore
     let changeLog: ChangeLog
     let ledger: ArticleLedger
+    let book: ScheduleBook
     let fetcher: Fetcher
+    /// Threads for parsing and extraction, off the cooperative pool.
+    let workers: BlockingWorkers
     let logger: Logger
     private let currentConfig: Mutex<HeraldConfig>
+    /// The configured feed ids, kept with the configuration (asked for every status line).
+    private let feedIDs: Mutex<Set<String>>
     private let counters = Mutex(Counters())
 
     struct Counters {
@@ -75,8 +80,9 @@ public final class HeraldEngine: Sendable {
         self.changeLog = try ChangeLog.open(
             stateDirectory: config.stateDirectory, options: config.changeLogOptions, logger: logger)
         let near = config.nearDuplicates
+        self.book = try ScheduleBook(directory: config.stateDirectory)
         self.ledger = ArticleLedger(
-            store: store, changeLog: changeLog, logger: logger,
+            store: store, changeLog: changeLog, book: book, logger: logger,
             nearDuplicates: near.enabled ? NearDuplicateDetector(threshold: near.threshold, minimumWords: near.minimumWords) : nil)
         var fetchConfig = FetchConfiguration(userAgent: config.userAgent)
         fetchConfig.maxBodyBytes = config.limits.maxBodyBytes
@@ -84,9 +90,12 @@ public final class HeraldEngine: Sendable {
         fetchConfig.totalTimeout = config.limits.totalTimeout
         fetchConfig.maxRedirects = config.limits.maxRedirects
         fetchConfig.perHostConnections = config.limits.perHostConnections
+        FetchAdapter.configure(&fetchConfig, config: config)
         self.fetcher = try Fetcher(configuration: fetchConfig, logger: logger)
+        self.workers = BlockingWorkers(count: max(1, ProcessInfo.processInfo.activeProcessorCount), name: "parse")
         self.logger = logger
         self.currentConfig = Mutex(config)
+        self.feedIDs = Mutex(Set(config.feeds.map(\.id)))
     }
 
     /// The configuration in force.
@@ -95,13 +104,16 @@ public final class HeraldEngine: Sendable {
     /// Replaces the configuration (feeds, intervals, limits that apply per poll).
     func replaceConfig(_ config: HeraldConfig) {
         currentConfig.withLock { $0 = config }
+        feedIDs.withLock { $0 = Set(config.feeds.map(\.id)) }
     }
 
-    var ingest: FeedIngest { FeedIngest(config: config, fetcher: fetcher, ledger: ledger, logger: logger) }
+    var ingest: FeedIngest {
+        FeedIngest(config: config, fetcher: fetcher, ledger: ledger, workers: workers, logger: logger)
+    }
 
-    /// Polls one feed on schedule.
-    func poll(_ feed: HeraldConfig.FeedConfig) async throws -> PollReport {
-        let report = try await ingest.poll(feed, mode: .scheduled)
+    /// Polls one feed (on schedule, or for a re-ingest).
+    func poll(_ feed: HeraldConfig.FeedConfig, mode: PollMode = .scheduled) async throws -> PollReport {
+        let report = try await ingest.poll(feed, mode: mode)
         count(report)
         return report
     }
@@ -125,6 +137,11 @@ public final class HeraldEngine: Sendable {
     /// Re-fetches and re-extracts, ignoring validators; bracketed by `reingest.started` / `reingest.completed`,
     /// both durable before this returns.
     public func reingest(_ scope: ReingestScope) async throws -> ReingestResult {
+        try await reingest(scope, runner: LimitedPollRunner(engine: self))
+    }
+
+    /// A re-ingest whose polls go through `runner` (the daemon's scheduler, so a feed is never polled twice at once).
+    func reingest(_ scope: ReingestScope, runner: any PollRunner) async throws -> ReingestResult {
         let config = self.config
         var work: [(HeraldConfig.FeedConfig, PollMode)] = []
         switch scope {
@@ -151,21 +168,9 @@ public final class HeraldEngine: Sendable {
             data: ["request_id": .string(requestID), "scope": scope.eventData,
                    "feeds": .array(work.map { .string($0.0.id) })])
         logger.notice("re-ingest started", metadata: ["scope": "\(scope)", "request": "\(requestID)"])
-        let limiter = AsyncLimiter(limit: config.limits.concurrentFeeds)
-        let ingest = self.ingest
-        let reports = try await withThrowingTaskGroup(of: PollReport.self) { group in
-            for (feed, mode) in work {
-                group.addTask { try await limiter.run { try await ingest.poll(feed, mode: mode) } }
-            }
-            var reports: [PollReport] = []
-            for try await report in group { reports.append(report) }
-            return reports.sorted { $0.feedID < $1.feedID }
-        }
+        let reports = try await runner.runRequested(work).sorted { $0.feedID < $1.feedID }
         var totals = IngestTotals()
-        for report in reports {
-            totals.add(report)
-            count(report)
-        }
+        for report in reports { totals.add(report) }
         let failures = reports.compactMap { r in r.failure.map { "\(r.feedID): \($0)" } }
         let elapsed = clock.now - start
         let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
@@ -183,7 +188,7 @@ public final class HeraldEngine: Sendable {
 
     /// Number of feeds currently failing.
     func failingFeeds() async -> Int {
-        await ledger.failingCount(of: config.feeds.map(\.id))
+        await ledger.failingCount(of: feedIDs.withLock { $0 })
     }
 
     /// Brings the state in line with the change log (replay, staged files). Call once before any work.
@@ -195,11 +200,30 @@ public final class HeraldEngine: Sendable {
     /// Stops the fetcher, flushes and closes the change log, and records that the state reflects all of it.
     public func close() async {
         fetcher.shutdown()
+        workers.stop()
         do {
+            try book.close()
             try changeLog.close()
             try await ledger.checkpoint()
         } catch {
             logger.error("could not close the change log cleanly: \(error)")
+        }
+    }
+}
+
+/// Runs requested polls when no daemon (and so no scheduler) runs: at most `concurrent_feeds` at once.
+struct LimitedPollRunner: PollRunner {
+    let engine: HeraldEngine
+
+    func runRequested(_ work: [(HeraldConfig.FeedConfig, PollMode)]) async throws -> [PollReport] {
+        let limiter = AsyncLimiter(limit: engine.config.limits.concurrentFeeds)
+        return try await withThrowingTaskGroup(of: PollReport.self) { group in
+            for (feed, mode) in work {
+                group.addTask { try await limiter.run { try await engine.poll(feed, mode: mode) } }
+            }
+            var reports: [PollReport] = []
+            for try await report in group { reports.append(report) }
+            return reports
         }
     }
 }

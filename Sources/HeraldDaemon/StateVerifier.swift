@@ -40,15 +40,18 @@ public enum StateVerifier {
         let lock = try StateLock.acquire(stateDirectory: stateDirectory, purpose: "verify")
         defer { lock.release() }
         let changeLog = try ChangeLog.open(stateDirectory: stateDirectory, logger: logger)
-        let ledger = ArticleLedger(store: store, changeLog: changeLog, logger: logger)
+        let book = try ScheduleBook(directory: stateDirectory)
+        let ledger = ArticleLedger(store: store, changeLog: changeLog, book: book, logger: logger)
         var report = VerifyReport()
         do {
             let recovery = try await ledger.recover()
             report.replayedEvents = recovery.replayedEvents
             report.publishedFiles = recovery.publishedFiles
             report.discardedFiles = recovery.discardedFiles
+            try book.close()
             try changeLog.close()
         } catch {
+            try? book.close()
             try? changeLog.close()
             report.problems.append("recovery failed: \(error)")
             return report

@@ -7,6 +7,20 @@ public enum ArticleExtractor {
         let encoding = CharsetSniffer.detect(input.html, httpContentType: input.httpContentType)
         let document = MarkupParser.parseHTML(
             input.html, encoding: encoding, omitting: .unreadByExtraction, attributes: PageTree.readAttributes)
+        return extract(input, document: document, encoding: encoding)
+    }
+
+    /// `extract` within a parse budget (a deadline and a cancellation flag; see `ParseBudget`).
+    /// - Throws: `MarkupError` (`.timeBudgetExceeded`, `.cancelled`, `.tooLarge`) when the page's parse is stopped.
+    public static func extract(_ input: ExtractionInput, budget: ParseBudget) throws(MarkupError) -> ExtractedArticle {
+        let encoding = CharsetSniffer.detect(input.html, httpContentType: input.httpContentType)
+        let document = try MarkupParser.parseHTML(
+            input.html, encoding: encoding, omitting: .unreadByExtraction, attributes: PageTree.readAttributes,
+            budget: budget)
+        return extract(input, document: document, encoding: encoding)
+    }
+
+    private static func extract(_ input: ExtractionInput, document: MarkupDocument, encoding: String) -> ExtractedArticle {
         let tree = PageTree(document)
         var metadata = MetadataExtractor(tree: tree, pageURL: input.url)
 

@@ -6,8 +6,11 @@ enum FurnitureClassifier {
         case content
         /// Class/id/role name page furniture; the subtree is dropped (subject to the caller's guards).
         case furniture
-        /// Strong furniture that is dropped even when it holds a lot of text (comment threads).
+        /// Strong furniture that is dropped even when it holds a lot of text (newsletter and cookie boxes,
+        /// recommendation widgets), unless it holds most of the page's prose.
         case strongFurniture
+        /// A comment thread: dropped unless it is nearly all of the page's prose (a forum thread).
+        case comments
         /// Furniture only when the element is small or mostly links.
         case weakFurniture
     }
@@ -17,7 +20,7 @@ enum FurnitureClassifier {
     static func verdict(classAndID: String, role: String?, isParagraph: Bool = false) -> Verdict {
         if let role, furnitureRoles.contains(role.lowercasedFast()) { return .furniture }
         if classAndID.isEmpty { return .neutral }
-        let tokens = tokenize(classAndID)
+        let tokens = words(classAndID)
         if tokens.isEmpty { return .neutral }
         // One lookup per token gives its memberships in all the word lists.
         let flags = tokens.map { tokenFlags[$0] ?? 0 }
@@ -29,12 +32,14 @@ enum FurnitureClassifier {
             return .neutral
         }
         var furniture = false
+        var strong = false
         var weak = false
         var content = false
         let weakFlag = isParagraph ? TokenFlag.paragraphWeak : TokenFlag.weak
         for (index, token) in tokens.enumerated() {
             let f = flags[index]
-            if f & TokenFlag.strong != 0 { return .strongFurniture }
+            if f & TokenFlag.comments != 0 { return .comments }
+            if f & TokenFlag.strong != 0 { strong = true }
             if f & TokenFlag.furniture != 0 { furniture = true }
             if f & weakFlag != 0 { weak = true }
             if f & TokenFlag.content != 0 { content = true }
@@ -46,17 +51,59 @@ enum FurnitureClassifier {
             // Long words glued into one token: "relatedarticles", "sharebuttons", "newslettersignup".
             if token.utf8.count > 7 {
                 var token = token
-                let (strong, plain) = token.withUTF8 {
-                    (strongFurnitureStemPatterns.occursInShortText($0), furnitureStemPatterns.occursInShortText($0))
+                let (comment, strongStem, plain) = token.withUTF8 {
+                    (
+                        commentStemPatterns.occursInShortText($0), strongFurnitureStemPatterns.occursInShortText($0),
+                        furnitureStemPatterns.occursInShortText($0)
+                    )
                 }
-                if strong { return .strongFurniture }
+                if comment { return .comments }
+                if strongStem { strong = true }
                 if plain { furniture = true }
             }
         }
+        if strong { return .strongFurniture }
         if furniture { return .furniture }
         if weak { return .weakFurniture }
         return content ? .content : .neutral
     }
+
+    /// The words of a `class`/`id` value that describe the element itself: `tokenize` over its names, leaving out
+    /// names that are flags about the page or the element's neighbours rather than what the element is:
+    /// framework roots and internals (`__next`, `_app`), layout flags (`has-sidebar`, `no-sidebars`,
+    /// `with-banner`), taxonomy and content-type classes (`tag-cookie-recipes`, `category-advertising`,
+    /// `entry-category-facebook`, `node--type-newsletter-article`), and responsive variants (`md:hidden`).
+    static func words(_ classAndID: String) -> [String] {
+        var tokens: [String] = []
+        var responsive = false
+        for name in classAndID.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            if name.first == UInt8(ascii: "_") { continue }
+            if name.contains(UInt8(ascii: ":")) || name.contains(UInt8(ascii: "[")) {
+                responsive = true
+                continue
+            }
+            let text = String(decoding: name, as: UTF8.self)
+            if isFlag(text.lowercasedFast()) { continue }
+            tokens += tokenize(text)
+        }
+        // `hidden md:block`: hidden on small screens only.
+        if responsive { tokens.removeAll { $0 == "hidden" || $0 == "hide" } }
+        return tokens
+    }
+
+    /// Class names that state a fact about the page or the layout around the element, not what it holds.
+    static func isFlag(_ name: String) -> Bool {
+        for prefix in flagPrefixes where name.hasPrefix(prefix) && name.utf8.count > prefix.utf8.count {
+            return true
+        }
+        return false
+    }
+
+    private static let flagPrefixes: [String] = [
+        "has-", "has_", "no-", "no_", "with-", "with_", "without-", "tag-", "tags-", "category-", "categories-",
+        "cat-", "entry-category-", "post-category-", "post-tag-", "node--type-", "node-type-", "page-node-type-",
+        "page-template-", "type-", "format-", "single-format-", "postid-", "term-", "taxonomy-",
+    ]
 
     /// Splits `class`/`id` values into lowercase words at non-alphanumerics and camelCase boundaries.
     static func tokenize(_ text: String) -> [String] {
@@ -95,9 +142,10 @@ enum FurnitureClassifier {
         "toolbar", "tablist",
     ]
 
+    private static let commentTokens: Set<String> = ["comment", "comments", "disqus"]
+
     private static let strongFurnitureTokens: Set<String> = [
-        "comment", "comments", "disqus", "outbrain", "taboola", "cookie", "cookies", "consent", "gdpr", "newsletter",
-        "newsletters",
+        "outbrain", "taboola", "cookie", "cookies", "consent", "gdpr", "newsletter", "newsletters",
     ]
 
     private static let furnitureTokens: Set<String> = [
@@ -147,6 +195,7 @@ enum FurnitureClassifier {
         static let embed: UInt16 = 64
         static let embedWord: UInt16 = 128
         static let socialNetwork: UInt16 = 256
+        static let comments: UInt16 = 512
     }
 
     /// Each listed word with the lists it is in.
@@ -156,6 +205,7 @@ enum FurnitureClassifier {
             for word in words { flags[word, default: 0] |= flag }
         }
         mark(strongFurnitureTokens, TokenFlag.strong)
+        mark(commentTokens, TokenFlag.comments)
         mark(furnitureTokens, TokenFlag.furniture)
         mark(weakFurnitureTokens, TokenFlag.weak)
         mark(paragraphWeakTokens, TokenFlag.paragraphWeak)
@@ -167,10 +217,9 @@ enum FurnitureClassifier {
         return flags
     }()
 
-    private static let strongFurnitureStems: [String] = [
-        "comment", "newsletter", "cookie", "outbrain", "taboola", "disqus",
-    ]
+    private static let strongFurnitureStems: [String] = ["newsletter", "cookie", "outbrain", "taboola"]
 
+    private static let commentStemPatterns = BytePatterns(["comment", "disqus"])
     private static let strongFurnitureStemPatterns = BytePatterns(strongFurnitureStems)
     private static let furnitureStemPatterns = BytePatterns(furnitureStems)
 

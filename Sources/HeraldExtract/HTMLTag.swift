@@ -36,11 +36,21 @@ enum HTMLTag: UInt8 {
     /// Elements whose content is never article text.
     var isAlwaysDropped: Bool {
         switch self {
-        case .head, .script, .style, .noscript, .template, .svg, .math, .button, .iframe, .select, .input,
-            .textarea, .option, .canvas, .object, .embed, .video, .audio, .dialog, .source, .picture, .img, .menu:
+        case .script, .style, .template, .svg, .math, .iframe, .select, .input, .textarea, .option, .canvas,
+            .object, .embed, .video, .audio, .dialog, .source, .picture, .img, .menu:
             return true
         default:
             return false
+        }
+    }
+
+    /// Elements whose content is normally not read but can be the page's content: `<noscript>` holding the page
+    /// for crawlers, a `<button>` that swallowed the page through a missing end tag, a `<head>` that libxml2 filled
+    /// with body text. Dropped unless they hold most of the page's prose.
+    var isUsuallyDropped: Bool {
+        switch self {
+        case .head, .noscript, .button: return true
+        default: return false
         }
     }
 

@@ -36,10 +36,19 @@ enum JSONValue: Sendable, Equatable {
 
 /// A forgiving JSON parser: accepts trailing commas, HTML comment and CDATA wrappers, raw control characters in
 /// strings, single-quoted strings and several concatenated top-level values. Returns the values it could read.
+///
+/// It reads every byte a bounded number of times, whatever the input: an object or array broken part-way keeps
+/// the members read so far and the scan resumes where it broke (never from the byte after its start), and a value
+/// nested deeper than `maximumDepth` is skipped in one bracket-matching pass and read as null.
 struct LenientJSONParser {
+    /// Values nested deeper than this are skipped (JSON-LD readers look a few levels down at most).
+    static let maximumDepth = 200
+
     private let bytes: [UInt8]
     private var i = 0
     private var depth = 0
+    /// Steps taken (values started, bytes skipped or scanned): a measure of work for tests.
+    private(set) var steps = 0
 
     init(_ text: String) {
         bytes = Array(text.utf8)
@@ -51,20 +60,57 @@ struct LenientJSONParser {
         return parser.parseTopLevel()
     }
 
+    /// `parseAll` and the steps it took.
+    static func parseAllCountingSteps(_ text: String) -> (values: [JSONValue], steps: Int) {
+        var parser = LenientJSONParser(text)
+        let values = parser.parseTopLevel()
+        return (values, parser.steps)
+    }
+
     private mutating func parseTopLevel() -> [JSONValue] {
         var values: [JSONValue] = []
         while true {
             // Skip to the next object or array start: this steps over comments, CDATA markers and junk.
-            while i < bytes.count, bytes[i] != UInt8(ascii: "{"), bytes[i] != UInt8(ascii: "[") { i += 1 }
+            while i < bytes.count, bytes[i] != UInt8(ascii: "{"), bytes[i] != UInt8(ascii: "[") {
+                i += 1
+                steps += 1
+            }
             if i >= bytes.count { break }
             let start = i
-            if let value = parseValue() {
-                values.append(value)
-            } else {
-                i = start + 1
-            }
+            if let value = parseValue() { values.append(value) }
+            // Resume where the value ended or broke; never rescan what was read.
+            if i <= start { i = start + 1 }
         }
         return values
+    }
+
+    /// Skips the object or array at `i` by matching brackets (strings respected), without building it.
+    private mutating func skipNested() {
+        var open = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            steps += 1
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                i += 1
+                while i < bytes.count, bytes[i] != b {
+                    if bytes[i] == UInt8(ascii: "\\") { i += 1 }
+                    i += 1
+                    steps += 1
+                }
+                i += 1
+                continue
+            }
+            if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                open += 1
+            } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                open -= 1
+                if open == 0 {
+                    i += 1
+                    return
+                }
+            }
+            i += 1
+        }
     }
 
     private mutating func skipWhitespace() {
@@ -88,7 +134,12 @@ struct LenientJSONParser {
 
     private mutating func parseValue() -> JSONValue? {
         skipWhitespace()
-        guard i < bytes.count, depth < 200 else { return nil }
+        steps += 1
+        guard i < bytes.count else { return nil }
+        if depth >= Self.maximumDepth, bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "[") {
+            skipNested()
+            return .null
+        }
         switch bytes[i] {
         case UInt8(ascii: "{"): return parseObject()
         case UInt8(ascii: "["): return parseArray()
@@ -133,13 +184,14 @@ struct LenientJSONParser {
             guard i < bytes.count else { return .object(members) }
             if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            // Broken part-way: keep what was read; the caller resumes at `i`.
             guard bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'"), let key = parseString() else {
-                return nil
+                return .object(members)
             }
             skipWhitespace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return .object(members) }
             i += 1
-            guard let value = parseValue() else { return nil }
+            guard let value = parseValue() else { return .object(members) }
             if members[key] == nil { members[key] = value }
         }
     }
@@ -154,7 +206,7 @@ struct LenientJSONParser {
             guard i < bytes.count else { return .array(items) }
             if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            guard let value = parseValue() else { return nil }
+            guard let value = parseValue() else { return .array(items) }
             items.append(value)
         }
     }

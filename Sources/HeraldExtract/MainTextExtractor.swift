@@ -17,6 +17,13 @@ struct MainTextExtractor {
     /// Per node: visible text length (after hard drops) and the part of it inside links.
     private var textLength: [Int] = []
     private var linkLength: [Int] = []
+    /// Per node: prose it holds, the text of paragraphs, `<pre>` and quotes outside links (after hard drops).
+    private var proseLength: [Int] = []
+    /// The page's prose (the body's `proseLength`), or its text outside links when it has little prose.
+    private var proseTotal = 1
+    private var proseFromParagraphs = true
+    /// Elements dropped unless they hold most of the page's prose (`markSoftDrops`).
+    private var softDrops: [Int] = []
     /// Per node: a table cell holding only inline content; a row of such cells reads as one line.
     private var inlineCell: [Bool] = []
     /// Furniture verdicts by class/id string, for other elements and for paragraphs.
@@ -33,9 +40,13 @@ struct MainTextExtractor {
         guard tree.count > 1 else { return [] }
         markHardDrops()
         measure()
+        markSoftDrops()
         markFurniture()
         markInlineCells()
         let blocks = collectBlocks()
+        if tracing {
+            trace.append("nodes=\(tree.count) blocks=\(blocks.count) text=\(textLength[0]) prose=\(proseTotal)")
+        }
         if tracing {
             for (i, flag) in dropped.enumerated() where flag && tree.isElement[i] && textLength[i] > 200 {
                 let parent = Int(tree.parents[i])
@@ -69,6 +80,7 @@ struct MainTextExtractor {
 
     private mutating func markHardDrops() {
         dropped = [Bool](repeating: false, count: tree.count)
+        softDrops = []
         for i in 1..<tree.count {
             let parent = Int(tree.parents[i])
             if parent >= 0 && dropped[parent] {
@@ -84,14 +96,39 @@ struct MainTextExtractor {
                 dropped[i] = true
                 continue
             }
-            if tree.attribute(.hidden, i) != nil {
-                dropped[i] = true
+            if tag.isUsuallyDropped || tree.attribute(.hidden, i) != nil {
+                softDrops.append(i)
                 continue
             }
             if let style = tree.attribute(.style, i), MainTextExtractor.isHiddenStyle(style) {
-                dropped[i] = true
+                softDrops.append(i)
             }
         }
+    }
+
+    /// Drops the elements `markHardDrops` left for later (hidden ones, `<noscript>`, `<button>`, `<head>`) unless
+    /// they hold most of the page's prose: the page script reveals (streamed server rendering parks the page in a
+    /// hidden `<div>`), the page for crawlers, or the page a parse accident put inside them.
+    private mutating func markSoftDrops() {
+        var changed = false
+        for i in softDrops where !dropped[i] {
+            let parent = Int(tree.parents[i])
+            if parent >= 0 && dropped[parent] { continue }
+            if proseShare(i) >= 0.5 && textLength[i] >= 200 {
+                if tracing { trace.append("kept \(describe(i)) text=\(textLength[i])") }
+                continue
+            }
+            for k in i..<Int(tree.ends[i]) { dropped[k] = true }
+            var node = parent
+            while node >= 0 {
+                textLength[node] -= textLength[i]
+                linkLength[node] -= linkLength[i]
+                proseLength[node] -= proseLength[i]
+                node = Int(tree.parents[node])
+            }
+            changed = true
+        }
+        if changed { measureProse() }
     }
 
     static func isHiddenStyle(_ style: String) -> Bool {
@@ -102,18 +139,61 @@ struct MainTextExtractor {
     private mutating func measure() {
         textLength = [Int](repeating: 0, count: tree.count)
         linkLength = [Int](repeating: 0, count: tree.count)
-        for i in stride(from: tree.count - 1, through: 1, by: -1) {
+        proseLength = [Int](repeating: 0, count: tree.count)
+        // Per node: inside a paragraph-like block and outside links (parents come before children).
+        var inProse = [Bool](repeating: false, count: tree.count)
+        for i in 1..<tree.count where !dropped[i] {
+            let parent = Int(tree.parents[i])
+            let inherited = parent >= 0 && inProse[parent]
+            switch tree.tags[i] {
+            case .a: inProse[i] = false
+            case .p, .pre, .blockquote: inProse[i] = true
+            default: inProse[i] = inherited
+            }
+        }
+        for i in stride(from: tree.count - 1, through: 0, by: -1) {
             if dropped[i] { continue }
             if tree.isText[i] {
                 textLength[i] = tree.document.withUTF8Text(of: tree.nodes[i], MainTextExtractor.visibleLength)
+                if inProse[i] { proseLength[i] = textLength[i] }
             }
             if tree.tags[i] == .a { linkLength[i] = textLength[i] }
             let parent = Int(tree.parents[i])
             if parent >= 0 {
                 textLength[parent] += textLength[i]
                 linkLength[parent] += linkLength[i]
+                proseLength[parent] += proseLength[i]
             }
         }
+        measureProse()
+    }
+
+    /// Sets the page's prose total from the root's lengths.
+    private mutating func measureProse() {
+        if proseLength[0] >= MainTextExtractor.minimumProse {
+            proseFromParagraphs = true
+            proseTotal = proseLength[0]
+        } else {
+            proseFromParagraphs = false
+            proseTotal = max(textLength[0] - linkLength[0], 1)
+        }
+    }
+
+    /// Below this much paragraph text, a page's prose is its text outside links (pages built of bare `<div>`s).
+    static let minimumProse = 400
+
+    /// Share of the page's prose inside node `i`.
+    private func proseShare(_ i: Int) -> Double {
+        let own = proseFromParagraphs ? proseLength[i] : textLength[i] - linkLength[i]
+        return Double(own) / Double(proseTotal)
+    }
+
+    /// A class word is evidence, not a veto: an element holding most of the page's prose is the content whatever
+    /// its class says (`share_wrapper` around the body, `newsletter-article` as a content type).
+    private mutating func holdsMostProse(_ i: Int) -> Bool {
+        let holds = proseShare(i) >= 0.6
+        if holds && tracing { trace.append("protected \(describe(i)) prose share=\(proseShare(i))") }
+        return holds
     }
 
     /// Non-whitespace scalar count, a cheap proxy for visible text length.
@@ -148,8 +228,7 @@ struct MainTextExtractor {
     }
 
     private mutating func markFurniture() {
-        let bodyIndex = tree.indices(of: .body).first ?? 0
-        let total = max(textLength[bodyIndex], 1)
+        let total = max(textLength[0], 1)
         let articleCount = tree.indices(of: .article).count
         for i in 1..<tree.count where tree.isElement[i] && !dropped[i] {
             let parent = Int(tree.parents[i])
@@ -183,15 +262,18 @@ struct MainTextExtractor {
             if let id = tree.attribute(.id, i) { classAndID += " " + id }
             let role = tree.attribute(.role, i)
             switch verdict(classAndID: classAndID, role: role, isParagraph: tag == .p) {
+            case .comments:
+                // A comment thread goes unless it is nearly all the page holds (a forum thread).
+                if proseShare(i) < 0.8 { dropped[i] = true }
             case .strongFurniture:
-                if tag != .article && tag != .main || share < 0.5 { dropped[i] = true }
+                if !holdsMostProse(i) { dropped[i] = true }
             case .furniture:
-                if tag != .article && tag != .main && share < 0.4 { dropped[i] = true }
+                if tag != .article && tag != .main && share < 0.4 && !holdsMostProse(i) { dropped[i] = true }
             case .weakFurniture:
                 // Weak words on links and inline formatting describe the link ("player-link"), not furniture.
                 // On headings they name the heading's style ("boxout-headline").
                 if !tag.isPhrasing && !tag.isHeading && !tag.isTablePart && tag != .article && tag != .main
-                    && (textLength[i] < 250 || linkShare > 0.5)
+                    && (textLength[i] < 250 || linkShare > 0.5) && !holdsMostProse(i)
                 {
                     dropped[i] = true
                 }
@@ -446,7 +528,7 @@ struct MainTextExtractor {
         if let id = tree.attribute(.id, node) { classAndID += " " + id }
         switch verdict(classAndID: classAndID, role: nil, isParagraph: false) {
         case .content: value += 25
-        case .furniture, .strongFurniture: value -= 25
+        case .furniture, .strongFurniture, .comments: if !holdsMostProse(node) { value -= 25 }
         case .weakFurniture, .neutral: break
         }
         return value

@@ -31,10 +31,17 @@ enum EntryKey {
         return "h:" + hex(fnv1a64(material))
     }
 
-    static func assign(_ entries: inout [FeedEntry]) {
+    /// Assigns every key; returns the number of candidate keys tried, which grows linearly with the entries
+    /// (each hash remembers the next suffix to try, so repeated hashes do not retry `-2`, `-3`, … from the start).
+    @discardableResult
+    static func assign(_ entries: inout [FeedEntry]) -> Int {
         var used = Set<String>()
+        used.reserveCapacity(entries.count)
+        var nextSuffix: [String: Int] = [:]
+        var probes = 0
         for i in entries.indices {
             let key: String
+            probes += 1
             if let g = entries[i].guid?.trimmingCharacters(in: .whitespacesAndNewlines), !g.isEmpty, !used.contains(g) {
                 key = g
             } else if let l = entries[i].link, !l.isEmpty, !used.contains(l) {
@@ -42,15 +49,21 @@ enum EntryKey {
             } else {
                 let h = hashKey(for: entries[i])
                 var candidate = h
-                var n = 2
-                while used.contains(candidate) {
-                    candidate = h + "-" + String(n)
-                    n += 1
+                if used.contains(candidate) {
+                    // Suffixes below nextSuffix[h] are all taken already (`used` only grows), so start there.
+                    var n = nextSuffix[h] ?? 2
+                    repeat {
+                        probes += 1
+                        candidate = h + "-" + String(n)
+                        n += 1
+                    } while used.contains(candidate)
+                    nextSuffix[h] = n
                 }
                 key = candidate
             }
             entries[i].key = key
             used.insert(key)
         }
+        return probes
     }
 }

@@ -36,6 +36,27 @@ public struct Feed: Sendable, Codable {
     public var updated: Date?
     /// When the feed says it was published (RSS `pubDate`).
     public var published: Date?
+    /// RSS `<ttl>`: minutes the feed may be cached.
+    public var ttlMinutes: Int?
+    /// `sy:updatePeriod` (hourly, daily, weekly, monthly, yearly) and `sy:updateFrequency` (times per period).
+    public var updatePeriod: String?
+    public var updateFrequency: Int?
+
+    /// The seconds between updates that `sy:updatePeriod`/`sy:updateFrequency` announce (frequency defaults to 1).
+    public var syndicationInterval: Double? {
+        guard let period = updatePeriod else { return nil }
+        let seconds: Double
+        switch period {
+        case "hourly": seconds = 3600
+        case "daily": seconds = 86_400
+        case "weekly": seconds = 7 * 86_400
+        case "monthly": seconds = 30 * 86_400
+        case "yearly": seconds = 365 * 86_400
+        default: return nil
+        }
+        return seconds / Double(max(1, updateFrequency ?? 1))
+    }
+
     /// The entries kept, in document order (see `FeedParser.parse` for the `maxEntries` rule).
     public var entries: [FeedEntry]
     /// Things that went wrong but did not stop parsing, worded for people.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A person credited with a feed or an entry.
-public struct FeedAuthor: Sendable, Codable, Equatable {
+public struct FeedAuthor: Sendable, Codable, Hashable {
     /// The display name.
     public var name: String?
     /// The e-mail address.

@@ -11,6 +11,8 @@ import Foundation
 ///   offsets (`+01:00`, `+0100`, `+01`), a space instead of `T`, date only (`2003-12-31`, `2003-12`, `2003`),
 ///   and basic format (`20031231T101455Z`, `20031231`).
 /// - Unix epoch seconds (9 to 11 digits, optionally with a fraction).
+/// - Year first with slashes: `2004/1/2`, `2004/01/02 3:04`, `2004/01/02 13:04:05` (optionally `Z`, `UTC`, `GMT`
+///   or a numeric offset).
 ///
 /// Times without a zone are taken as UTC. The parser works on the UTF-8 bytes and allocates nothing per call
 /// beyond the input's UTF-8 view.
@@ -25,7 +27,7 @@ public enum FeedDate {
             while end > start, isSpace(buffer[end - 1]) { end -= 1 }
             guard start < end else { return nil }
             let bytes = UnsafeBufferPointer(rebasing: buffer[start..<end])
-            if let seconds = parseISO(bytes) ?? parseEpoch(bytes) ?? parseRFC822(bytes) {
+            if let seconds = parseISO(bytes) ?? parseEpoch(bytes) ?? parseSlashed(bytes) ?? parseRFC822(bytes) {
                 return Date(timeIntervalSince1970: seconds)
             }
             return nil
@@ -80,6 +82,65 @@ public enum FeedDate {
             value = value * 10 + Int(b[k] - 0x30)
         }
         return value
+    }
+
+    // MARK: - YYYY/M/D [H:MM[:SS]]
+
+    /// Reads 1 or 2 digits at `i`: the value and the index after them.
+    static func shortNumber(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (Int, Int)? {
+        guard i < b.count, isDigit(b[i]) else { return nil }
+        var value = Int(b[i] - 0x30)
+        var j = i + 1
+        if j < b.count, isDigit(b[j]) {
+            value = value * 10 + Int(b[j] - 0x30)
+            j += 1
+        }
+        return (value, j)
+    }
+
+    static func parseSlashed(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard b.count >= 8, let year = digits(b, 0, 4), b[4] == UInt8(ascii: "/"),
+            let (month, afterMonth) = shortNumber(b, 5), afterMonth < b.count, b[afterMonth] == UInt8(ascii: "/"),
+            let (day, afterDay) = shortNumber(b, afterMonth + 1)
+        else { return nil }
+        var i = afterDay
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var offset = 0
+        if i < b.count {
+            guard isSpace(b[i]) || b[i] == UInt8(ascii: "T") else { return nil }
+            while i < b.count, isSpace(b[i]) || b[i] == UInt8(ascii: "T") { i += 1 }
+            guard let (h, afterHour) = shortNumber(b, i), afterHour < b.count, b[afterHour] == UInt8(ascii: ":"),
+                let m = digits(b, afterHour + 1, 2)
+            else { return nil }
+            hour = h
+            minute = m
+            i = afterHour + 3
+            if i < b.count, b[i] == UInt8(ascii: ":") {
+                guard let sec = digits(b, i + 1, 2) else { return nil }
+                second = sec
+                i += 3
+            }
+            while i < b.count, isSpace(b[i]) { i += 1 }
+            if i < b.count {
+                let rest = UnsafeBufferPointer(rebasing: b[i...])
+                if rest.count <= 3, rest.allSatisfy(isAlpha) {
+                    let word = String(decoding: rest, as: UTF8.self).lowercased()
+                    guard ["z", "ut", "utc", "gmt"].contains(word) else { return nil }
+                } else {
+                    guard rest[0] == UInt8(ascii: "+") || rest[0] == UInt8(ascii: "-"),
+                        let hh = digits(rest, 1, 2)
+                    else { return nil }
+                    var mm = 0
+                    if let m2 = digits(rest, rest.count >= 6 && rest[3] == UInt8(ascii: ":") ? 4 : 3, 2) { mm = m2 }
+                    offset = (hh * 3600 + mm * 60) * (rest[0] == UInt8(ascii: "-") ? -1 : 1)
+                }
+            }
+        }
+        return epochSeconds(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second, fraction: 0,
+            offsetSeconds: offset)
     }
 
     // MARK: - ISO 8601 / RFC 3339 / W3CDTF

@@ -1,5 +1,5 @@
 /// A file attached to an entry (podcast audio, image, ...).
-public struct FeedEnclosure: Sendable, Codable, Equatable {
+public struct FeedEnclosure: Sendable, Codable, Hashable {
     /// The absolute URL of the file.
     public var url: String
     /// The MIME type, when given.

@@ -33,6 +33,12 @@ public struct FeedEntry: Sendable, Codable {
     public var categories: [String]
     /// Attached files.
     public var enclosures: [FeedEnclosure]
+    /// `summary` made safe to render (`HTMLSanitizer`: no scripts, styles, handlers, frames, forms, objects or
+    /// active URLs), with its plain text; nil without a summary. `summary` keeps the raw value.
+    public var sanitizedSummary: SanitizedHTML? = nil
+    /// `contentHTML` made safe to render (else `contentText`, escaped), with its plain text; nil without content.
+    /// `contentHTML` keeps the raw value for the article record.
+    public var sanitizedContent: SanitizedHTML? = nil
 
     /// Creates an entry.
     public init(

@@ -4,7 +4,8 @@ import Foundation
 /// `{"feed":{"id","language","link","title","updated"},"entries":[{"author","categories","content","enclosures",
 /// "id","link","published","summary","title","updated"}]}`, compact, keys sorted, dates RFC 3339 in UTC.
 /// `id` is the raw guid; `author` the first author's name (else e-mail); `content` the HTML content, else the text
-/// content. Extra members the benchmark ignores: `feed.format`, `entries[].key`, `warnings` (when there are any).
+/// content. Extra members the benchmark ignores: `feed.format`, `entries[].key`, `entries[].summary_sanitized` and
+/// `content_sanitized` (the HTML made safe to render), `warnings` (when there are any).
 public enum FeedEvalJSON {
     /// The benchmark JSON for `feed`, with `"path"` added when given (for NDJSON batch output).
     public static func encode(_ feed: Feed, path: String? = nil) -> [UInt8] {
@@ -30,6 +31,8 @@ public enum FeedEvalJSON {
                 ("content", .string(e.contentHTML ?? e.contentText)),
                 ("categories", .array(e.categories.map { .string($0) })),
                 ("enclosures", .array(e.enclosures.map { .string($0.url) })),
+                ("summary_sanitized", .string(e.sanitizedSummary?.html)),
+                ("content_sanitized", .string(e.sanitizedContent?.html)),
             ])
         }
         var top: [(String, JSONValue)] = [("feed", .object(feedObject)), ("entries", .array(entries))]

@@ -1,3 +1,5 @@
+import HeraldHTML
+
 /// Why a document could not be read as a feed.
 public struct FeedParseError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure.
@@ -10,6 +12,12 @@ public struct FeedParseError: Error, Sendable, CustomStringConvertible {
         case malformed
         /// The bytes could not be decoded in the declared or detected character encoding.
         case invalidEncoding
+        /// The parse ran past the deadline of its `ParseBudget`.
+        case timeBudgetExceeded
+        /// The parse's `ParseBudget` was cancelled (shutdown).
+        case cancelled
+        /// The document would expand past the parser's output or node limit.
+        case tooLarge
     }
 
     /// The kind of failure.
@@ -21,6 +29,21 @@ public struct FeedParseError: Error, Sendable, CustomStringConvertible {
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
+    }
+
+    /// The feed error for a parser error that is not about the document's form (budget, limits); nil otherwise.
+    init?(stopping error: MarkupError) {
+        switch error.code {
+        case .malformed: return nil
+        case .timeBudgetExceeded: self.init(.timeBudgetExceeded, "the feed took too long to parse: \(error.message)")
+        case .cancelled: self.init(.cancelled, "parsing was cancelled: \(error.message)")
+        case .tooLarge: self.init(.tooLarge, "the feed is too large to parse: \(error.message)")
+        }
+    }
+
+    /// The error for a spent budget.
+    init(_ exhaustion: ParseBudget.Exhaustion) {
+        self.init(stopping: ParseBudget.error(for: exhaustion))!
     }
 
     /// "code: message".

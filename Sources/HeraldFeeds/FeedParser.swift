@@ -21,10 +21,15 @@ public enum FeedParser {
     ///   - contentType: the HTTP `Content-Type`, if any. Its charset is used only for a document that has neither
     ///     a byte-order mark nor an encoding declaration and is not valid UTF-8; it also words errors about HTML.
     ///   - maxEntries: the most entries to keep.
-    /// - Throws: `FeedParseError` when the body is empty, not a feed, or unreadable.
+    ///   - budget: a deadline and cancellation flag for the whole parse (nil: none). The XML parser checks it
+    ///     every `ParseBudget.checkInterval` events and the reader between entries.
+    /// - Throws: `FeedParseError` when the body is empty, not a feed, or unreadable; `.timeBudgetExceeded` or
+    ///   `.cancelled` when the budget ran out; `.tooLarge` past the parser's limits.
     public static func parse(
-        _ bytes: [UInt8], url: String?, contentType: String? = nil, maxEntries: Int = 1000
+        _ bytes: [UInt8], url: String?, contentType: String? = nil, maxEntries: Int = 1000,
+        budget: ParseBudget? = nil
     ) throws(FeedParseError) -> Feed {
+        if let exhausted = budget?.exhaustion() { throw FeedParseError(exhausted) }
         var feed: Feed
         switch sniff(bytes) {
         case .empty:
@@ -32,14 +37,16 @@ public enum FeedParser {
         case .json(let start):
             feed = try JSONFeedReader.read(bytes[start...], url: url)
         case .xml:
-            feed = try parseXMLFeed(bytes, url: url, contentType: contentType)
+            feed = try parseXMLFeed(bytes, url: url, contentType: contentType, budget: budget)
         case .other(let what):
             if let type = contentType?.lowercased(), type.contains("html") {
                 throw FeedParseError(.notAFeed, "not a feed: the server sent \(type) and the body is \(what)")
             }
             throw FeedParseError(.notAFeed, "not a feed: the document is neither XML nor JSON (\(what))")
         }
+        if let exhausted = budget?.exhaustion() { throw FeedParseError(exhausted) }
         finish(&feed, maxEntries: maxEntries)
+        try sanitize(&feed, budget: budget)
         return feed
     }
 
@@ -86,12 +93,16 @@ public enum FeedParser {
         return head.contains("<!doctype html") || head.contains("<html")
     }
 
-    static func parseXMLFeed(_ bytes: [UInt8], url: String?, contentType: String?) throws(FeedParseError) -> Feed {
+    static func parseXMLFeed(
+        _ bytes: [UInt8], url: String?, contentType: String?, budget: ParseBudget? = nil
+    ) throws(FeedParseError) -> Feed {
         var (input, warnings) = XMLRepair.prepare(bytes, httpCharset: charset(fromContentType: contentType))
+        if let exhausted = budget?.exhaustion() { throw FeedParseError(exhausted) }
         let doc: MarkupDocument
         do {
-            doc = try MarkupParser.parseXML(input)
+            doc = try MarkupParser.parseXML(input, budget: budget)
         } catch {
+            if let stopped = FeedParseError(stopping: error) { throw stopped }
             if looksLikeHTML(input) {
                 throw FeedParseError(.notAFeed, "not a feed: the document is an HTML page")
             }
@@ -103,10 +114,16 @@ public enum FeedParser {
             if lower.contains("unsupported encoding"), var retry = XMLRepair.removingDeclaredEncoding(input) {
                 if let (repaired, _) = XMLRepair.repairInvalidUTF8(retry) { retry = repaired }
                 if let rewritten = XMLRepair.rewriteHTMLEntities(retry) { retry = rewritten }
-                if let second = try? MarkupParser.parseXML(retry) {
+                var second: MarkupDocument?
+                do {
+                    second = try MarkupParser.parseXML(retry, budget: budget)
+                } catch let retryError {
+                    if let stopped = FeedParseError(stopping: retryError) { throw stopped }
+                }
+                if let second {
                     warnings.append(
                         "the declared encoding is not supported (\(error.message)); read the document as UTF-8")
-                    return try finishXML(second, input: retry, url: url, warnings: warnings)
+                    return try finishXML(second, input: retry, url: url, warnings: warnings, budget: budget)
                 }
             }
             if lower.contains("encoding") || lower.contains("utf-8")
@@ -118,13 +135,13 @@ public enum FeedParser {
             throw FeedParseError(
                 .malformed, "the document is not well-formed XML and nothing could be recovered: \(error.message)")
         }
-        return try finishXML(doc, input: input, url: url, warnings: warnings)
+        return try finishXML(doc, input: input, url: url, warnings: warnings, budget: budget)
     }
 
     static func finishXML(
-        _ doc: MarkupDocument, input: [UInt8], url: String?, warnings: [String]
+        _ doc: MarkupDocument, input: [UInt8], url: String?, warnings: [String], budget: ParseBudget? = nil
     ) throws(FeedParseError) -> Feed {
-        var feed = try XMLFeedReader.read(doc, url: url)
+        var feed = try XMLFeedReader.read(doc, url: url, budget: budget)
         if !doc.errors.isEmpty, let root = doc.documentElement {
             let qname = (doc.prefix(of: root).map { $0 + ":" } ?? "") + doc.name(of: root)
             if !XMLRepair.endsWithEndTag(input, qualifiedName: qname, rootHasChildren: doc.firstChild(of: root) != nil)
@@ -149,6 +166,44 @@ public enum FeedParser {
         return feed
     }
 
+    /// Fills `sanitizedSummary` and `sanitizedContent` of every entry kept.
+    static func sanitize(_ feed: inout Feed, budget: ParseBudget?) throws(FeedParseError) {
+        do {
+            for i in feed.entries.indices {
+                if let summary = feed.entries[i].summary {
+                    feed.entries[i].sanitizedSummary = try HTMLSanitizer.sanitize(summary, budget: budget)
+                }
+                if let content = feed.entries[i].contentHTML {
+                    feed.entries[i].sanitizedContent = try HTMLSanitizer.sanitize(content, budget: budget)
+                } else if let text = feed.entries[i].contentText {
+                    feed.entries[i].sanitizedContent = SanitizedHTML(
+                        html: HTMLSanitizer.escape(text, quotes: false), text: FeedText.collapsed(text) ?? "")
+                }
+            }
+        } catch {
+            throw FeedParseError(stopping: error) ?? FeedParseError(.malformed, error.message)
+        }
+    }
+
+    /// Repairs double-encoded UTF-8 field by field (see `FeedText.repairingDoubleEncodedUTF8`).
+    static func repairDoubleEncoding(_ feed: inout Feed) {
+        func fix(_ value: inout String?) {
+            if let v = value { value = FeedText.repairingDoubleEncodedUTF8(v) }
+        }
+        fix(&feed.title)
+        fix(&feed.subtitle)
+        for i in feed.entries.indices {
+            fix(&feed.entries[i].title)
+            fix(&feed.entries[i].summary)
+            fix(&feed.entries[i].contentHTML)
+            fix(&feed.entries[i].contentText)
+            for j in feed.entries[i].authors.indices { fix(&feed.entries[i].authors[j].name) }
+            for j in feed.entries[i].categories.indices {
+                feed.entries[i].categories[j] = FeedText.repairingDoubleEncodedUTF8(feed.entries[i].categories[j])
+            }
+        }
+    }
+
     /// The `charset` parameter of a Content-Type header, lowercased and unquoted.
     static func charset(fromContentType contentType: String?) -> String? {
         guard let contentType else { return nil }
@@ -166,6 +221,7 @@ public enum FeedParser {
 
     /// Fills in what is common to every format: fallback link resolution, entry keys, the entry limit.
     static func finish(_ feed: inout Feed, maxEntries: Int) {
+        repairDoubleEncoding(&feed)
         // Links still relative after xml:base and the document URL: resolve against the feed's own link.
         if let base = feed.link, FeedURL.isAbsoluteWithHost(base) {
             for i in feed.entries.indices {

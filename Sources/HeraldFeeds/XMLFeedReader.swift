@@ -18,6 +18,7 @@ struct XMLFeedReader {
         case itunes
         case xhtml
         case media
+        case syndication
         case other
     }
 
@@ -41,19 +42,46 @@ struct XMLFeedReader {
         "http://www.w3.org/1999/xhtml": .xhtml,
         "http://search.yahoo.com/mrss/": .media,
         "http://search.yahoo.com/mrss": .media,
+        "http://purl.org/rss/1.0/modules/syndication/": .syndication,
     ]
 
     static let prefixes: [String: Vocabulary] = [
         "atom": .atom, "rdf": .rdf, "content": .content, "dc": .dc, "dcterms": .dcterms, "itunes": .itunes,
-        "xhtml": .xhtml, "media": .media,
+        "xhtml": .xhtml, "media": .media, "sy": .syndication,
     ]
 
     static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
 
     let doc: MarkupDocument
     let documentURL: String?
+    /// Checked between entries: once spent, no more entries are read (`FeedParser` then throws).
+    var budget: ParseBudget?
     /// An unknown namespace used by a `<feed>` root, read as Atom.
     var atomAlias: String?
+    /// An unknown default namespace used by an `<rss>` or `<channel>` root, read as core RSS.
+    var coreAlias: String?
+
+    /// Core RSS names whose canonical spelling is not all lowercase (core names match ignoring ASCII case).
+    static let mixedCaseCoreNames: [String: String] = [
+        "pubdate": "pubDate", "lastbuilddate": "lastBuildDate", "managingeditor": "managingEditor",
+        "webmaster": "webMaster", "ispermalink": "isPermaLink", "skiphours": "skipHours", "skipdays": "skipDays",
+        "textinput": "textInput",
+    ]
+
+    /// A core RSS name in its canonical spelling: `<PubDate>`, `<pubdate>` and `<TITLE>` are `pubDate` and `title`.
+    static func canonicalCoreName(_ local: String) -> String {
+        var hasUpper = false
+        for b in local.utf8 where b >= 0x41 && b <= 0x5A {
+            hasUpper = true
+            break
+        }
+        if !hasUpper {
+            if local.utf8.count < 7 { return local }
+            return mixedCaseCoreNames[local] ?? local
+        }
+        let lower = local.lowercased()
+        return mixedCaseCoreNames[lower] ?? lower
+    }
 
     // MARK: - Names
 
@@ -61,8 +89,11 @@ struct XMLFeedReader {
     func qualified(_ node: MarkupDocument.Node) -> (Vocabulary, String) {
         var local = doc.name(of: node)
         if let ns = doc.namespace(of: node) {
-            if let v = Self.namespaces[ns] ?? Self.namespaces[ns.lowercased()] { return (v, local) }
+            if let v = Self.namespaces[ns] ?? Self.namespaces[ns.lowercased()] {
+                return (v, v == .core ? Self.canonicalCoreName(local) : local)
+            }
             if ns == atomAlias { return (.atom, local) }
+            if ns == coreAlias { return (.core, Self.canonicalCoreName(local)) }
             if let p = doc.prefix(of: node), let v = Self.prefixes[p.lowercased()] { return (v, local) }
             return (.other, local)
         }
@@ -73,7 +104,7 @@ struct XMLFeedReader {
             local = String(local[local.index(after: colon)...])
         }
         if let p = prefix { return (Self.prefixes[p.lowercased()] ?? .other, local) }
-        return (.core, local)
+        return (.core, Self.canonicalCoreName(local))
     }
 
     func isElement(_ node: MarkupDocument.Node, _ vocabulary: Vocabulary, _ name: String) -> Bool {
@@ -194,13 +225,27 @@ struct XMLFeedReader {
 
     // MARK: - Entry point
 
-    static func read(_ doc: MarkupDocument, url: String?) throws(FeedParseError) -> Feed {
-        guard let root = doc.documentElement else {
+    static func read(_ doc: MarkupDocument, url: String?, budget: ParseBudget? = nil) throws(FeedParseError) -> Feed {
+        guard var root = doc.documentElement else {
             throw FeedParseError(.malformed, "no root element could be read")
         }
         var reader = XMLFeedReader(doc: doc, documentURL: url)
+        reader.budget = budget
+        if doc.name(of: root).lowercased() == "html", let nested = reader.nestedFeedRoot(in: root) {
+            // A feed wrapped in an (X)HTML page.
+            root = nested
+        }
         let (vocabulary, local) = reader.qualified(root)
         if vocabulary == .other, local == "feed" { reader.atomAlias = doc.namespace(of: root) }
+        if vocabulary == .other, local == "rss" || local.lowercased() == "channel" {
+            reader.coreAlias = doc.namespace(of: root)
+        }
+        if vocabulary == .rdf || local == "RDF",
+            let channel = doc.elementChildren(of: root).first(where: { doc.name(of: $0) == "channel" }),
+            reader.qualified(channel).0 == .other
+        {
+            reader.coreAlias = doc.namespace(of: channel)
+        }
         let lowerLocal = local.lowercased()
         var feed: Feed
         switch lowerLocal {
@@ -215,7 +260,7 @@ struct XMLFeedReader {
                 }
             }
             feed = reader.readRSS(root: root, format: format)
-        case "channel" where local == "CHANNEL":
+        case "channel" where doc.name(of: root) == "CHANNEL":
             feed = reader.readCDF(root: root)
         case "channel":
             feed = reader.readRSS(root: root, format: .unknown)
@@ -241,6 +286,70 @@ struct XMLFeedReader {
         return feed
     }
 
+    /// The first element under an `<html>` root that is a feed root (`rss`, `feed`, `rdf:RDF`), in document order.
+    func nestedFeedRoot(in root: MarkupDocument.Node) -> MarkupDocument.Node? {
+        for node in doc.descendants(of: root) where doc.kind(of: node) == .element {
+            let name = doc.name(of: node)
+            switch name {
+            case "rss", "feed", "RDF", "rdf:RDF": return node
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// A person from an RSS `author`/`dc:creator` element: its `name`/`email` children when it has child elements,
+    /// else its text in one of the free-form styles.
+    func rssPerson(_ node: MarkupDocument.Node) -> FeedAuthor? {
+        if doc.firstChild(of: node) != nil, !doc.elementChildren(of: node).isEmpty { return atomPerson(node) }
+        return text(node).flatMap(FeedAuthor.parse)
+    }
+
+    /// The element's own text (its text children, not its descendants'), trimmed; nil when empty.
+    func ownText(_ node: MarkupDocument.Node) -> String? {
+        var value = ""
+        var sawElement = false
+        for child in doc.children(of: node) {
+            switch doc.kind(of: child) {
+            case .text: value += doc.text(of: child)
+            case .element: sawElement = true
+            default: break
+            }
+        }
+        if !sawElement { return text(node) }
+        let t = FeedText.trimmed(value)
+        return t.isEmpty ? nil : t
+    }
+
+    /// Terms from a comma-separated keywords element (`itunes:keywords`, `media:keywords`).
+    func keywords(_ node: MarkupDocument.Node) -> [String] {
+        guard let t = text(node) else { return [] }
+        return t.split(separator: ",").compactMap {
+            let term = FeedText.trimmed(String($0))
+            return term.isEmpty ? nil : term
+        }
+    }
+
+    /// Terms of the `category` children of a wrapper element (`<categories><category>…</category></categories>`).
+    func wrappedCategories(_ node: MarkupDocument.Node) -> [String] {
+        var terms: [String] = []
+        for (_, name, child) in fields(node) where name.lowercased() == "category" {
+            if let t = attribute("term", child) ?? attribute("label", child) ?? text(child) { terms.append(t) }
+        }
+        return terms
+    }
+
+    /// Reads entry nodes in order, checking the budget every 32 entries; stops early once it is spent.
+    func entries(_ nodes: [MarkupDocument.Node], _ read: (MarkupDocument.Node) -> FeedEntry) -> [FeedEntry] {
+        var result: [FeedEntry] = []
+        result.reserveCapacity(nodes.count)
+        for (k, node) in nodes.enumerated() {
+            if k % 32 == 31, let budget, budget.exhaustion() != nil { break }
+            result.append(read(node))
+        }
+        return result
+    }
+
     // MARK: - RSS
 
     func readRSS(root: MarkupDocument.Node, format: FeedFormat) -> Feed {
@@ -258,9 +367,17 @@ struct XMLFeedReader {
             case (.core, "title"), (.dc, "title"):
                 if feed.title == nil { feed.title = plainTitle(node, atom: false) }
             case (.core, "link"):
-                if feed.link == nil, let t = text(node) { feed.link = resolved(t, at: node) }
+                if doc.attribute("href", of: node) != nil {
+                    atomLinks.append(node)  // Atom-style <link href> without a namespace
+                } else if feed.link == nil, let t = text(node) {
+                    feed.link = resolved(t, at: node)
+                }
             case (.atom, "link"):
                 atomLinks.append(node)
+            case (.core, "id"):
+                if feed.id == nil { feed.id = text(node) }
+            case (.core, "updated"):
+                if feed.updated == nil, let d = date(node) { feed.updated = d }
             case (.core, "description"), (.dc, "description"), (.itunes, "subtitle"):
                 if feed.subtitle == nil { feed.subtitle = text(node) }
             case (.core, "language"), (.dc, "language"):
@@ -271,6 +388,14 @@ struct XMLFeedReader {
                 if let d = date(node) { feed.published = d }
             case (.atom, "id"):
                 if feed.id == nil { feed.id = text(node) }
+            case (.core, "ttl"):
+                if let t = text(node), let minutes = Int(t.trimmingCharacters(in: .whitespaces)), minutes > 0 {
+                    feed.ttlMinutes = minutes
+                }
+            case (.syndication, "updatePeriod"):
+                feed.updatePeriod = text(node)?.trimmingCharacters(in: .whitespaces).lowercased()
+            case (.syndication, "updateFrequency"):
+                if let t = text(node), let n = Int(t.trimmingCharacters(in: .whitespaces)), n > 0 { feed.updateFrequency = n }
             case (.core, "item"):
                 itemNodes.append(node)
             default:
@@ -285,7 +410,7 @@ struct XMLFeedReader {
                 itemNodes.append(child)
             }
         }
-        feed.entries = itemNodes.map(readRSSItem)
+        feed.entries = entries(itemNodes, readRSSItem)
         return feed
     }
 
@@ -298,14 +423,27 @@ struct XMLFeedReader {
         var mediaTitle: String?
         var mediaDescription: String?
         var itunesSummary: String?
+        var seenAuthors = Set<FeedAuthor>()
+        var seenEnclosures = Set<FeedEnclosure>()
+        var summaryName = ""
         for (v, name, node) in fields(item) {
             switch (v, name) {
             case (.core, "title"), (.dc, "title"):
                 if entry.title == nil { entry.title = plainTitle(node, atom: false) }
             case (.core, "link"):
-                if entry.link == nil, let t = text(node) { entry.link = resolved(t, at: node) }
+                if doc.attribute("href", of: node) != nil {
+                    atomLinks.append(node)  // Atom-style <link href> without a namespace
+                } else if entry.link == nil, let t = text(node) {
+                    entry.link = resolved(t, at: node)
+                }
             case (.atom, "link"):
                 atomLinks.append(node)
+            case (.core, "id"):
+                if entry.guid == nil { entry.guid = text(node) }
+            case (.core, "updated"):
+                if entry.updated == nil, let d = date(node) { entry.updated = d }
+            case (.core, "tags"):
+                entry.categories += keywords(node)
             case (.core, "guid"):
                 if entry.guid == nil, let t = text(node) {
                     entry.guid = t
@@ -313,8 +451,14 @@ struct XMLFeedReader {
                 }
             case (.atom, "id"):
                 if entry.guid == nil { entry.guid = text(node) }
-            case (.core, "description"), (.dc, "description"):
-                if entry.summary == nil { entry.summary = markupOrText(node) }
+            case (.core, "description"), (.dc, "description"), (.core, "summary"):
+                // The first of description and summary is the summary; the other one, when different, the content.
+                if entry.summary == nil {
+                    entry.summary = markupOrText(node)
+                    summaryName = name
+                } else if name != summaryName, entry.contentHTML == nil {
+                    entry.contentHTML = markupOrText(node)
+                }
             case (.itunes, "summary"):
                 if itunesSummary == nil { itunesSummary = text(node) }
             case (.content, "encoded"), (.core, "fullitem"):
@@ -325,17 +469,17 @@ struct XMLFeedReader {
                     if !m.isEmpty { entry.contentHTML = m }
                 }
             case (.core, "author"), (.dc, "creator"), (.dc, "author"):
-                if let t = text(node), let a = FeedAuthor.parse(t), !authors.contains(a) { authors.append(a) }
+                if let a = rssPerson(node), seenAuthors.insert(a).inserted { authors.append(a) }
             case (.itunes, "author"):
                 if let t = text(node), let a = FeedAuthor.parse(t) { itunesAuthors.append(a) }
             case (.atom, "author"):
-                if let a = atomPerson(node), !authors.contains(a) { authors.append(a) }
+                if let a = atomPerson(node), seenAuthors.insert(a).inserted { authors.append(a) }
             case (.core, "pubDate"), (.dcterms, "issued"), (.atom, "published"):
                 if let d = date(node) { entry.published = d }
             case (.dc, "date"), (.dcterms, "modified"), (.atom, "updated"):
                 if let d = date(node) { entry.updated = d }
             case (.core, "category"), (.dc, "subject"), (.media, "category"):
-                if let t = text(node) { entry.categories.append(t) }
+                if let t = ownText(node) { entry.categories.append(t) }
             case (.media, "title"):
                 if mediaTitle == nil { mediaTitle = plainTitle(node, atom: false) }
             case (.media, "description"):
@@ -345,7 +489,12 @@ struct XMLFeedReader {
                     if gname == "title", mediaTitle == nil { mediaTitle = plainTitle(gnode, atom: false) }
                     if gname == "description", mediaDescription == nil { mediaDescription = text(gnode) }
                     if gname == "category", let t = text(gnode) { entry.categories.append(t) }
+                    if gname == "keywords" { entry.categories += keywords(gnode) }
                 }
+            case (.itunes, "keywords"), (.media, "keywords"):
+                entry.categories += keywords(node)
+            case (_, "categories"):
+                entry.categories += wrappedCategories(node)
             case (.itunes, "category"):
                 if let t = attribute("text", node) { entry.categories.append(t) }
                 for sub in doc.elementChildren(of: node) where isElement(sub, .itunes, "category") {
@@ -353,10 +502,10 @@ struct XMLFeedReader {
                 }
             case (.core, "enclosure"):
                 if let u = attribute("url", node) {
-                    entry.enclosures.append(
-                        FeedEnclosure(
-                            url: resolved(u, at: node), type: attribute("type", node),
-                            length: attribute("length", node).flatMap { Int64($0) }))
+                    let e = FeedEnclosure(
+                        url: resolved(u, at: node), type: attribute("type", node),
+                        length: attribute("length", node).flatMap { Int64($0) })
+                    if seenEnclosures.insert(e).inserted { entry.enclosures.append(e) }
                 }
             default:
                 break
@@ -367,7 +516,7 @@ struct XMLFeedReader {
         if entry.summary == nil { entry.summary = itunesSummary ?? mediaDescription }
         if entry.link == nil, let href = selectAtomLink(atomLinks, rel: "alternate") { entry.link = href }
         for link in atomLinks where (attribute("rel", link) ?? "").lowercased() == "enclosure" {
-            if let e = enclosure(fromAtomLink: link), !entry.enclosures.contains(e) { entry.enclosures.append(e) }
+            if let e = enclosure(fromAtomLink: link), seenEnclosures.insert(e).inserted { entry.enclosures.append(e) }
         }
         if entry.guid == nil,
             let about = doc.attribute(
@@ -497,7 +646,7 @@ struct XMLFeedReader {
         }
         feed.link = selectAtomLink(links, rel: "alternate")
         if feed.link == nil, let id = feed.id, FeedURL.looksLikeWebURL(id) { feed.link = id }
-        feed.entries = entryNodes.map { readAtomEntry($0, feedAuthors: authors) }
+        feed.entries = entries(entryNodes) { readAtomEntry($0, feedAuthors: authors) }
         return feed
     }
 
@@ -506,6 +655,7 @@ struct XMLFeedReader {
         var links: [MarkupDocument.Node] = []
         var authors: [FeedAuthor] = []
         var sourceAuthors: [FeedAuthor] = []
+        var mediaDescription: String?
         for (v, name, child) in fields(node) {
             switch (v, name) {
             case (.atom, "title"), (.core, "title"):
@@ -523,7 +673,7 @@ struct XMLFeedReader {
             case (.atom, "author"), (.core, "author"):
                 if let a = atomPerson(child) { authors.append(a) }
             case (.dc, "creator"):
-                if let t = text(child), let a = FeedAuthor.parse(t) { authors.append(a) }
+                if let a = rssPerson(child) { authors.append(a) }
             case (.atom, "published"), (.atom, "issued"), (.core, "published"), (.core, "issued"),
                 (.dcterms, "issued"):
                 if let d = date(child) { entry.published = d }
@@ -536,6 +686,18 @@ struct XMLFeedReader {
                 }
             case (.dc, "subject"):
                 if let t = text(child) { entry.categories.append(t) }
+            case (.itunes, "keywords"), (.media, "keywords"):
+                entry.categories += keywords(child)
+            case (_, "categories"):
+                entry.categories += wrappedCategories(child)
+            case (.media, "description"):
+                if mediaDescription == nil { mediaDescription = text(child) }
+            case (.media, "group"):
+                for (gv, gname, gnode) in fields(child) where gv == .media {
+                    if gname == "description", mediaDescription == nil { mediaDescription = text(gnode) }
+                    if gname == "keywords" { entry.categories += keywords(gnode) }
+                    if gname == "category", let t = text(gnode) { entry.categories.append(t) }
+                }
             case (.atom, "source"), (.core, "source"):
                 for (_, sname, snode) in fields(child) where sname == "author" {
                     if let a = atomPerson(snode) { sourceAuthors.append(a) }
@@ -551,11 +713,13 @@ struct XMLFeedReader {
                 break
             }
         }
+        if entry.summary == nil { entry.summary = mediaDescription }
         entry.authors = !authors.isEmpty ? authors : (!sourceAuthors.isEmpty ? sourceAuthors : feedAuthors)
         entry.link = selectAtomLink(links, rel: "alternate")
         if entry.link == nil, let id = entry.guid, FeedURL.looksLikeWebURL(id) { entry.link = id }
+        var seenEnclosures = Set<FeedEnclosure>()
         for link in links where (attribute("rel", link) ?? "").lowercased() == "enclosure" {
-            if let e = enclosure(fromAtomLink: link), !entry.enclosures.contains(e) { entry.enclosures.append(e) }
+            if let e = enclosure(fromAtomLink: link), seenEnclosures.insert(e).inserted { entry.enclosures.append(e) }
         }
         return entry
     }

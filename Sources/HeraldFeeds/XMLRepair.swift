@@ -5,9 +5,10 @@ import HeraldHTML
 /// - HTML named entities (`&nbsp;`, `&eacute;`, ...) that XML does not define are rewritten as numeric character
 ///   references, outside CDATA sections and comments. Names HTML does not know (including any a DTD defines)
 ///   are left alone, so nothing is ever expanded recursively.
-/// - the document type declaration is removed: nothing in it is used (no DTD loading, no entity substitution),
-///   and libxml2 gives up on documents whose internal subset nests entities (a "billion laughs" bomb) instead of
-///   recovering the rest; without it, undefined entity references are simply dropped.
+/// - markup repairs in one pass (`XMLMarkupRepair`): DOCTYPE removal, forbidden controls, bare `&` and `<`,
+///   the attribute cap, and HTML-tree-builder-like recovery of unbalanced tags. The parser never expands
+///   entities whatever survives (see `MarkupParser.parseXML`); removing the DOCTYPE keeps libxml2 from giving
+///   up on documents whose internal subset it dislikes.
 /// - bytes that are not valid UTF-8 in a document that is (or claims to be) UTF-8 are read as windows-1252,
 ///   keeping the valid UTF-8 sequences around them; C1 control characters (raw or as `&#150;`) become the
 ///   windows-1252 characters they were meant to be.
@@ -38,11 +39,50 @@ enum XMLRepair {
                 warnings.append("the declared encoding \"\(declared)\" is not supported; read the document as UTF-8")
             }
         }
-        if isUTF8Document(input), let (repaired, fixed) = repairInvalidUTF8(input) {
-            input = repaired
-            warnings.append("the document is not clean UTF-8: read \(fixed) stray bytes or C1 controls as windows-1252")
+        if let declared = declaredEncoding(input), declared == "windows-1252" || declared == "cp1252",
+            isASCIICompatible(input)
+        {
+            // Declared Latin-1 or windows-1252, but every byte above ASCII is part of valid multibyte UTF-8.
+            let profile = utf8Profile(input)
+            if profile.invalid == 0, profile.multibyte > 0, let replaced = replacingDeclaredEncoding(input, with: "utf-8")
+            {
+                input = replaced
+                warnings.append("the document declares \(declared) but its bytes are UTF-8; read it as UTF-8")
+            }
         }
-        if let stripped = removingDoctype(input) { input = stripped }
+        if isUTF8Document(input) {
+            let profile = utf8Profile(input)
+            var bare = input
+            if bare.count >= 3, bare[0] == 0xEF, bare[1] == 0xBB, bare[2] == 0xBF { bare.removeFirst(3) }
+            if profile.invalid > profile.multibyte,
+                let declared = declaredEncoding(bare) != nil
+                    ? replacingDeclaredEncoding(bare, with: "windows-1252") : declaringEncoding("windows-1252", in: bare)
+            {
+                // Mostly not UTF-8: windows-1252 throughout, not run by run (a stray run of Latin-1 bytes can
+                // look like a valid UTF-8 sequence).
+                input = declared
+                warnings.append(
+                    "the document is mostly not UTF-8 (\(profile.invalid) invalid bytes); read it as windows-1252")
+            } else if let (repaired, fixed) = repairInvalidUTF8(input) {
+                input = repaired
+                warnings.append(
+                    "the document is not clean UTF-8: read \(fixed) stray bytes or C1 controls as windows-1252")
+            }
+        }
+        if isASCIICompatible(input) {
+            let markup = XMLMarkupRepair.repair(input)
+            if let repaired = markup.bytes { input = repaired }
+            if markup.droppedAttributes > 0 {
+                warnings.append(
+                    "dropped \(markup.droppedAttributes) attributes past \(MarkupDocument.maximumAttributesPerElement) on one element")
+            }
+            if markup.droppedControls > 0 {
+                warnings.append("dropped \(markup.droppedControls) control characters XML does not allow")
+            }
+            if markup.structureFixes > 0 {
+                warnings.append("repaired \(markup.structureFixes) unclosed or unmatched tags")
+            }
+        }
         if let rewritten = rewriteHTMLEntities(input) {
             input = rewritten
             warnings.append("the document uses HTML entities that XML does not define; they were decoded")
@@ -248,16 +288,10 @@ enum XMLRepair {
         return Array(bytes[..<i]) + Array(newDecl.utf8) + Array(bytes[(end + 1)...])
     }
 
-    /// "&#NNN;" for an HTML entity name, using the HTML parser's entity table; nil for unknown names.
+    /// "&#NNN;" for an HTML entity name, from the HTML parser's entity table; nil for unknown names.
     static func numericReference(forHTMLEntity name: String) -> [UInt8]? {
-        let doc = MarkupParser.parseHTML(Array("<p>&\(name);</p>".utf8), encoding: "utf-8")
-        let text = doc.textContent(of: doc.root)
-        guard !text.isEmpty, text != "&\(name);", !text.contains("&") else { return nil }
-        var out: [UInt8] = []
-        for scalar in text.unicodeScalars {
-            out.append(contentsOf: "&#\(scalar.value);".utf8)
-        }
-        return out
+        guard let value = MarkupParser.htmlEntityCodePoint(named: name), value != 0x26 else { return nil }
+        return Array("&#\(value);".utf8)
     }
 
     /// Whether the document should be UTF-8: no BOM of another encoding and a UTF-8 (or absent) declaration.
@@ -293,6 +327,28 @@ enum XMLRepair {
         case 0xF1...0xF3: return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0
         default: return 0
         }
+    }
+
+    /// Bytes that are not part of a valid UTF-8 sequence, and valid sequences of two bytes or more.
+    static func utf8Profile(_ bytes: [UInt8]) -> (invalid: Int, multibyte: Int) {
+        var invalid = 0
+        var multibyte = 0
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] < 0x80 {
+                i += 1
+                continue
+            }
+            let len = validSequenceLength(bytes, i)
+            if len == 0 {
+                invalid += 1
+                i += 1
+            } else {
+                multibyte += 1
+                i += len
+            }
+        }
+        return (invalid, multibyte)
     }
 
     /// Replaces each byte that is not part of a valid UTF-8 sequence, and each C1 control character, by the UTF-8
@@ -353,58 +409,6 @@ enum XMLRepair {
         guard let close = decl[decl.index(after: j)...].firstIndex(of: quote) else { return nil }
         let newDecl = String(decl[..<range.lowerBound]) + String(decl[decl.index(after: close)...])
         return Array(bytes[..<i]) + Array(newDecl.utf8) + Array(bytes[(end + 1)...])
-    }
-
-    /// The bytes without their `<!DOCTYPE ...>` declaration (internal subset included); nil when there is none.
-    static func removingDoctype(_ bytes: [UInt8]) -> [UInt8]? {
-        guard isASCIICompatible(bytes) else { return nil }
-        let n = bytes.count
-        var i = 0
-        if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
-        func at(_ k: Int, _ s: StaticString) -> Bool {
-            let len = s.utf8CodeUnitCount
-            guard k + len <= n else { return false }
-            for j in 0..<len where bytes[k + j] | (s.utf8Start[j] >= 0x61 ? 0x20 : 0) != s.utf8Start[j] {
-                return false
-            }
-            return true
-        }
-        // Skip the prolog: whitespace, the XML declaration, processing instructions, comments.
-        while i < n {
-            let b = bytes[i]
-            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
-                i += 1
-            } else if at(i, "<?") {
-                guard let end = bytes[i...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
-                i = end + 1
-            } else if at(i, "<!--") {
-                var j = i + 4
-                while j + 2 < n, !(bytes[j] == 0x2D && bytes[j + 1] == 0x2D && bytes[j + 2] == 0x3E) { j += 1 }
-                i = j + 3
-            } else {
-                break
-            }
-        }
-        guard at(i, "<!doctype") else { return nil }
-        var j = i + 9
-        var depth = 0
-        var quote: UInt8 = 0
-        while j < n {
-            let b = bytes[j]
-            if quote != 0 {
-                if b == quote { quote = 0 }
-            } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
-                quote = b
-            } else if b == UInt8(ascii: "[") {
-                depth += 1
-            } else if b == UInt8(ascii: "]") {
-                depth = max(0, depth - 1)
-            } else if b == UInt8(ascii: ">"), depth == 0 {
-                return Array(bytes[..<i]) + Array(bytes[(j + 1)...])
-            }
-            j += 1
-        }
-        return nil
     }
 
     /// Re-encodes a UTF-16 or UTF-32 document (found by its byte-order mark or by the NUL pattern of "<?") as

@@ -1,4 +1,5 @@
 internal import CCurl
+import Foundation
 import Logging
 
 /// The loop on the dedicated curl thread: starts queued transfers, drives them with `curl_multi_poll`, and
@@ -35,7 +36,7 @@ final class CurlMultiLoop {
     func run() {
         logger.debug("curl thread started")
         while true {
-            let work = queue.takeWork()
+            let work = queue.takeWork(now: .now)
             if work.shuttingDown { break }
             for id in work.cancelled {
                 if let transfer = transfersByID[id] { detach(transfer) }
@@ -49,8 +50,15 @@ final class CurlMultiLoop {
             }
             collectFinished()
 
+            // Sleep until a socket is ready, a wakeup arrives, or the budget releases a held-back hop.
+            var timeout: Int32 = 1000
+            if let wake = queue.nextWakeUp() {
+                let (seconds, attoseconds) = ContinuousClock.now.duration(to: wake).components
+                let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+                timeout = Int32(clamping: max(0, min(1000, milliseconds)))
+            }
             var ready: Int32 = 0
-            let pollCode = curl_multi_poll(multi, nil, 0, 1000, &ready)
+            let pollCode = curl_multi_poll(multi, nil, 0, timeout, &ready)
             if pollCode != CURLM_OK {
                 logger.error("curl_multi_poll failed", metadata: ["code": "\(pollCode.rawValue)"])
             }
@@ -58,19 +66,35 @@ final class CurlMultiLoop {
         tearDown()
     }
 
+    /// Starts one hop: the budget has already let it go.
     private func start(_ job: FetchQueue.Job) {
+        var job = job
+        let now = ContinuousClock.now
+        var deadline = job.deadline ?? now.advanced(by: configuration.totalTimeout)
+        if let queuedAt = job.queuedAt { deadline = deadline.advanced(by: queuedAt.duration(to: now)) }
+        job.deadline = deadline
+        job.queuedAt = nil
         do throws(FetchError) {
-            let transfer = try EasyTransfer(id: job.id, request: job.request, configuration: configuration)
-            // Free the transfer if configure throws; it holds no multi registration yet.
-            try transfer.configure(share: job.request.addressPolicy == .publicOnly ? publicOnlyShare : nil)
+            let remaining = now.duration(to: deadline)
+            guard remaining > .zero else {
+                throw FetchError(
+                    .timeout,
+                    "\(job.request.url) timed out while following redirects (limits.total_timeout is "
+                        + "\(configuration.totalTimeout) for the whole fetch)"
+                )
+            }
+            let transfer = try EasyTransfer(job: job, timeout: remaining, configuration: configuration)
+            try transfer.configure(share: transfer.addressPolicy == .publicOnly ? publicOnlyShare : nil)
             let code = curl_multi_add_handle(multi, transfer.handle)
             guard code == CURLM_OK else {
                 let reason = String(cString: curl_multi_strerror(code))
-                throw FetchError(.internalError, "libcurl could not start the fetch of \(job.request.url): \(reason)")
+                throw FetchError(.internalError, "libcurl could not start the fetch of \(job.url): \(reason)")
             }
             transfersByID[job.id] = transfer
             transfersByHandle[transfer.handle] = transfer
+            queue.hopStarted(id: job.id, now: .now)
         } catch {
+            queue.hopEnded(id: job.id, outcome: .failed, now: .now)
             queue.complete(id: job.id, with: .failure(error))
         }
     }
@@ -83,9 +107,33 @@ final class CurlMultiLoop {
             else { continue }
             let code = message.pointee.data.result
             detach(transfer)
-            let result = transfer.finish(code)
-            switch result {
-            case .success(let response):
+            finished(transfer, transfer.finish(code))
+        }
+    }
+
+    /// Reports a finished hop to the budget, then follows its redirect or completes the fetch.
+    private func finished(_ transfer: EasyTransfer, _ result: Result<EasyTransfer.Hop, FetchError>) {
+        let now = ContinuousClock.now
+        let job = transfer.job
+        switch result {
+        case .failure(let error):
+            queue.hopEnded(id: job.id, outcome: .failed, now: now)
+            logger.debug("fetch failed", metadata: ["url": "\(job.url)", "error": "\(error)"])
+            queue.complete(id: job.id, with: .failure(error))
+        case .success(let hop):
+            var response = hop.response
+            let wallNow = Date()
+            response.retryAfter = response.headers["retry-after"].flatMap { RetryAfter.parse($0, now: wallNow) }
+            response.freshnessLifetime = CacheFreshness.lifetime(
+                cacheControl: response.headers["cache-control"],
+                expires: response.headers["expires"],
+                date: response.headers["date"],
+                now: wallNow
+            )
+            let throttled = response.status == 429 || response.status == 503
+            let outcome: HostBudget.Outcome = throttled ? .throttled(retryAfter: response.retryAfter?.delay) : .answered
+            guard let target = hop.redirectURL else {
+                queue.hopEnded(id: job.id, outcome: outcome, now: now)
                 logger.debug(
                     "fetched",
                     metadata: [
@@ -93,11 +141,45 @@ final class CurlMultiLoop {
                         "bytes": "\(response.body.count)",
                     ]
                 )
-            case .failure(let error):
-                logger.debug("fetch failed", metadata: ["url": "\(transfer.request.url)", "error": "\(error)"])
+                queue.complete(id: job.id, with: .success(response))
+                return
             }
-            queue.complete(id: transfer.id, with: result)
+            switch nextHop(after: job, status: response.status, to: target) {
+            case .success(let next):
+                queue.hopEnded(id: job.id, outcome: outcome, next: next, now: now)
+            case .failure(let error):
+                queue.hopEnded(id: job.id, outcome: outcome, now: now)
+                queue.complete(id: job.id, with: .failure(error))
+            }
         }
+    }
+
+    /// The next hop of a redirect chain, with its own host (budget and address policy), or why there is none.
+    private func nextHop(after job: FetchQueue.Job, status: Int, to target: String) -> Result<FetchQueue.Job, FetchError> {
+        guard job.redirects.count < configuration.maxRedirects else {
+            return .failure(
+                FetchError(
+                    .tooManyRedirects,
+                    "\(job.request.url) redirected more than \(configuration.maxRedirects) times (a redirect loop?); "
+                        + "the last hop pointed to \(target); limits.max_redirects sets the limit"
+                )
+            )
+        }
+        guard let parts = CurlURL(target), parts.scheme == "http" || parts.scheme == "https", !parts.host.isEmpty
+        else {
+            return .failure(
+                FetchError(
+                    .schemeNotAllowed,
+                    "\(job.url) redirected to \(target.prefix(200)), which is not an http or https URL; "
+                        + "only http and https redirects are followed"
+                )
+            )
+        }
+        var next = job
+        next.url = target
+        next.host = parts.host
+        next.redirects.append(FetchRedirect(status: status, from: job.url, to: target))
+        return .success(next)
     }
 
     /// Removes a transfer from the multi handle; the easy handle is freed when the last reference goes.

@@ -11,9 +11,11 @@ internal import CCurl
 /// Lives only on the curl thread, so it is not `Sendable`. libcurl callbacks receive it as an unretained
 /// pointer; the multi loop keeps it alive for as long as the handle is attached.
 final class EasyTransfer {
-    let id: UInt64
+    let job: FetchQueue.Job
     let handle: UnsafeMutableRawPointer
-    let request: FetchRequest
+    /// The address policy of this hop: `.any` for the request's trusted host, else the request's policy.
+    let addressPolicy: AddressPolicy
+    private let timeout: Duration
     private let maxBodyBytes: Int
     private let configuration: FetchConfiguration
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -26,13 +28,18 @@ final class EasyTransfer {
     /// The address the open-socket check refused most recently, for the error message.
     private(set) var refusedAddress: String?
 
-    init(id: UInt64, request: FetchRequest, configuration: FetchConfiguration) throws(FetchError) {
+    var id: UInt64 { job.id }
+    var request: FetchRequest { job.request }
+
+    /// - Parameter timeout: what is left of the fetch's total timeout for this hop.
+    init(job: FetchQueue.Job, timeout: Duration, configuration: FetchConfiguration) throws(FetchError) {
         guard let handle = curl_easy_init() else {
             throw FetchError(.internalError, "libcurl could not create a transfer handle (out of memory?)")
         }
-        self.id = id
+        self.job = job
         self.handle = handle
-        self.request = request
+        self.addressPolicy = job.request.addressPolicy(forHost: job.host)
+        self.timeout = timeout
         self.configuration = configuration
         self.maxBodyBytes = configuration.maxBodyBytes
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -54,13 +61,13 @@ final class EasyTransfer {
         }
 
         check("ERRORBUFFER", herald_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
-        check("URL", herald_curl_easy_setopt_string(handle, CURLOPT_URL, request.url))
+        check("URL", herald_curl_easy_setopt_string(handle, CURLOPT_URL, job.url))
         check("NOSIGNAL", herald_curl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
-        let protocols = request.allowFileScheme ? "http,https,file" : "http,https"
-        check("PROTOCOLS_STR", herald_curl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, protocols))
-        check("REDIR_PROTOCOLS_STR", herald_curl_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
-        check("FOLLOWLOCATION", herald_curl_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1))
-        check("MAXREDIRS", herald_curl_easy_setopt_long(handle, CURLOPT_MAXREDIRS, max(0, configuration.maxRedirects)))
+        // file:// is read by LocalFileReader, never by libcurl.
+        check("PROTOCOLS_STR", herald_curl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
+        // Redirects are followed by the multi loop, one transfer per hop, so that every hop gets its own address
+        // policy and its own place in the host's politeness budget.
+        check("FOLLOWLOCATION", herald_curl_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
         // An empty string asks for every encoding this libcurl can decode (gzip, deflate, br, zstd).
         check("ACCEPT_ENCODING", herald_curl_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""))
         check(
@@ -68,13 +75,10 @@ final class EasyTransfer {
             herald_curl_easy_setopt_long(
                 handle,
                 CURLOPT_CONNECTTIMEOUT_MS,
-                configuration.connectTimeout.curlMilliseconds
+                min(configuration.connectTimeout, timeout).curlMilliseconds
             )
         )
-        check(
-            "TIMEOUT_MS",
-            herald_curl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, configuration.totalTimeout.curlMilliseconds)
-        )
+        check("TIMEOUT_MS", herald_curl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeout.curlMilliseconds))
         // Rejects early when Content-Length alone exceeds the cap; the write callback enforces the decoded size.
         if maxBodyBytes > 0 {
             check(
@@ -103,7 +107,7 @@ final class EasyTransfer {
         check("WRITEFUNCTION", herald_curl_easy_setopt_write_callback(handle, easyTransferWriteCallback))
         check("WRITEDATA", herald_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, me))
 
-        if request.addressPolicy == .publicOnly {
+        if addressPolicy == .publicOnly {
             check("OPENSOCKETFUNCTION", herald_curl_easy_setopt_opensocket_callback(handle, easyTransferOpenSocket))
             check("OPENSOCKETDATA", herald_curl_easy_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, me))
             if let share {
@@ -142,7 +146,11 @@ final class EasyTransfer {
         let name = String(line[..<colon]).trimmingSpaces().lowercased()
         let value = String(line[line.index(after: colon)...]).trimmingSpaces()
         guard !name.isEmpty else { return }
-        headers[name] = value
+        if name == "cache-control", let earlier = headers[name], !earlier.isEmpty {
+            headers[name] = earlier + ", " + value  // a list header: repeated lines are one list
+        } else {
+            headers[name] = value
+        }
         lastHeaderName = name
     }
 
@@ -180,18 +188,29 @@ final class EasyTransfer {
 
     // MARK: - Result
 
+    /// What one hop gave: the response, and where it redirects to when it is a redirect with a Location.
+    struct Hop {
+        var response: FetchResponse
+        var redirectURL: String?
+    }
+
+    /// Statuses whose Location is followed.
+    static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
+
     /// Turns the transfer's outcome into a response or an error.
-    func finish(_ code: CURLcode) -> Result<FetchResponse, FetchError> {
+    func finish(_ code: CURLcode) -> Result<Hop, FetchError> {
         guard code == CURLE_OK else { return .failure(error(for: code)) }
         var status = 0
         _ = herald_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        var redirects = 0
-        _ = herald_curl_easy_getinfo_long(handle, CURLINFO_REDIRECT_COUNT, &redirects)
         var urlPointer: UnsafeMutablePointer<CChar>?
         _ = herald_curl_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &urlPointer)
-        let effectiveURL = urlPointer.map { String(cString: $0) } ?? request.url
-        if status == 0 && effectiveURL.lowercased().hasPrefix("file:") {
-            status = 200
+        let effectiveURL = urlPointer.map { String(cString: $0) } ?? job.url
+        var redirectURL: String?
+        if EasyTransfer.redirectStatuses.contains(status) {
+            // libcurl resolves a relative Location against the URL of this hop (RFC 3986 §5).
+            var redirectPointer: UnsafeMutablePointer<CChar>?
+            _ = herald_curl_easy_getinfo_string(handle, CURLINFO_REDIRECT_URL, &redirectPointer)
+            redirectURL = redirectPointer.map { String(cString: $0) }
         }
         var contentType = headers["content-type"]
         if contentType == nil {
@@ -199,23 +218,27 @@ final class EasyTransfer {
             _ = herald_curl_easy_getinfo_string(handle, CURLINFO_CONTENT_TYPE, &typePointer)
             contentType = typePointer.map { String(cString: $0) }
         }
-        return .success(
-            FetchResponse(
-                status: status,
-                headers: headers,
-                body: body,
-                effectiveURL: effectiveURL,
-                contentType: contentType,
-                etag: headers["etag"],
-                lastModified: headers["last-modified"],
-                redirectCount: redirects
-            )
+        let response = FetchResponse(
+            status: status,
+            headers: headers,
+            body: body,
+            effectiveURL: effectiveURL,
+            contentType: contentType,
+            etag: headers["etag"],
+            lastModified: headers["last-modified"],
+            redirects: job.redirects
         )
+        return .success(Hop(response: response, redirectURL: redirectURL))
+    }
+
+    /// The URL for messages: this hop, and the URL first asked for when a redirect led here.
+    private var describedURL: String {
+        job.redirects.isEmpty ? job.url : "\(job.url) (reached by a redirect from \(job.request.url))"
     }
 
     private func error(for code: CURLcode) -> FetchError {
         let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
-        let url = request.url
+        let url = describedURL
         switch code {
         case CURLE_WRITE_ERROR where exceededBodyLimit:
             return FetchError(
@@ -227,47 +250,52 @@ final class EasyTransfer {
             return FetchError(
                 .tooLarge,
                 "response from \(url) announced a Content-Length over "
-                    + "\(FetchConfiguration.describeBytes(maxBodyBytes)); raise limits.max_body_bytes if this resource is "
-                    + "legitimately that large"
+                    + "\(FetchConfiguration.describeBytes(maxBodyBytes)); raise limits.max_body_bytes if this "
+                    + "resource is legitimately that large"
             )
         case CURLE_COULDNT_CONNECT where refusedAddress != nil:
             return FetchError(
                 .addressNotAllowed,
-                "refused to connect to \(refusedAddress ?? "?") for \(url): only public addresses are allowed here"
+                "refused to connect to \(refusedAddress ?? "?") for \(url): links off the feed's own host may only "
+                    + "reach public addresses (not loopback, private or link-local ones); set "
+                    + "allow_private_networks: true to allow them"
             )
         case CURLE_UNSUPPORTED_PROTOCOL:
             return FetchError(
                 .schemeNotAllowed,
                 "\(url) (or a redirect from it) uses a scheme that is not allowed: \(detail)"
             )
+        case CURLE_PARTIAL_FILE:
+            return FetchError(
+                .truncated, "the response from \(url) ended before its announced length (truncated): \(detail)")
         case CURLE_URL_MALFORMAT:
             return FetchError(.invalidURL, "\(url) is not a valid URL: \(detail)")
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-            return FetchError(.dns, "could not resolve the host of \(url): \(detail)")
+            return FetchError(.dns, "could not resolve the host name of \(url) (DNS): \(detail)")
         case CURLE_COULDNT_CONNECT:
-            return FetchError(.connect, "could not connect for \(url): \(detail)")
+            return FetchError(
+                .connect,
+                "could not connect for \(url) (connection refused or host unreachable): \(detail)"
+            )
         case CURLE_OPERATION_TIMEDOUT:
             return FetchError(
                 .timeout,
-                "\(url) timed out (connect limit \(configuration.connectTimeout), total limit "
-                    + "\(configuration.totalTimeout)): \(detail)"
-            )
-        case CURLE_TOO_MANY_REDIRECTS:
-            return FetchError(
-                .tooManyRedirects,
-                "\(url) redirected more than \(configuration.maxRedirects) times (a redirect loop?): \(detail)"
+                "\(url) timed out (limits.connect_timeout is \(configuration.connectTimeout), limits.total_timeout "
+                    + "is \(configuration.totalTimeout) for the whole fetch including redirects): \(detail)"
             )
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,
             CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_USE_SSL_FAILED:
-            return FetchError(.tls, "TLS failed for \(url): \(detail)")
+            return FetchError(
+                .tls,
+                "the TLS handshake or certificate check failed for \(url) (an invalid or untrusted "
+                    + "certificate?): \(detail)"
+            )
         case CURLE_ABORTED_BY_CALLBACK:
             return FetchError(.cancelled, "the fetch of \(url) was cancelled")
         case CURLE_OUT_OF_MEMORY, CURLE_FAILED_INIT, CURLE_BAD_FUNCTION_ARGUMENT, CURLE_NOT_BUILT_IN:
             return FetchError(.internalError, "libcurl failed internally for \(url): \(detail)")
-        case CURLE_FILE_COULDNT_READ_FILE:
-            return FetchError(.network, "could not read \(url): \(detail)")
         default:
             return FetchError(.network, "transfer of \(url) failed: \(detail) (curl error \(code.rawValue))")
         }

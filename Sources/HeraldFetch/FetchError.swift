@@ -20,6 +20,13 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case tooLarge
         /// More redirects than ``FetchConfiguration/maxRedirects``.
         case tooManyRedirects
+        /// A `file://` URL names something other than a regular file (a directory, FIFO, device, socket or
+        /// symbolic link).
+        case notRegularFile
+        /// The host asked (by `Retry-After`) not to be contacted for longer than a fetch may wait in the queue.
+        case deferred
+        /// The response ended before the length it announced (the connection closed mid-body).
+        case truncated
         /// The transfer failed after connecting (reset, truncated or malformed response, unreadable file).
         case network
         /// The fetch was cancelled, or the fetcher shut down.
@@ -32,11 +39,14 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     /// What went wrong, for a person.
     public var message: String
+    /// For ``Code/deferred``: when the host allows contact again (its `Retry-After`, as an instant).
+    public var retryAfter: RetryAfter?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, retryAfter: RetryAfter? = nil) {
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     /// `code: message`.

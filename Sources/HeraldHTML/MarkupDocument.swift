@@ -33,8 +33,8 @@ public struct MarkupDocument: Sendable {
     var namespaces: [(prefix: String?, uri: String)] = []
     /// Text and comment contents: UTF-8 bytes of every text back to back, and each text's range in them.
     var textBytes: [UInt8] = []
-    var textStarts: [Int32] = []
-    var textCounts: [Int32] = []
+    var textStarts: [Int] = []
+    var textCounts: [Int] = []
     /// Attributes of every element back to back; names are interned, values are UTF-8 bytes in `attributeBytes`.
     /// Strings are made only for the values a caller asks for.
     var attributeStore: [StoredAttribute] = []
@@ -59,11 +59,39 @@ public struct MarkupDocument: Sendable {
         var nameID: Int32
         /// Index into `namespaces`, -1 for none.
         var namespaceID: Int32
-        var valueStart: Int32
-        var valueCount: Int32
+        var valueStart: Int
+        var valueCount: Int
     }
     var parseErrors: [String] = []
+    /// Attributes the parser left out because an element had more than `maximumAttributesPerElement`.
+    var droppedAttributes = 0
     var isHTML: Bool
+
+    /// The most nodes a document may hold. Node numbers are `Int32`; builders stop (with
+    /// `MarkupError.Code.tooLarge`) before this, so no index can wrap.
+    public static let maximumNodes = 1 << 27
+    /// The most attributes one element keeps; later ones are dropped and counted in `droppedAttributeCount`.
+    public static let maximumAttributesPerElement = 1000
+    /// Bytes of text and attribute values a document may hold, whatever its input: a document never expands to
+    /// more than this (builders also cap it relative to the input size, see `outputLimit(forInputBytes:)`).
+    public static let maximumOutputBytes = 1 << 30
+    /// What one attribute counts toward the output limit besides its value (so empty defaults cannot flood it).
+    static let attributeOverhead = 8
+
+    /// The output budget for a document parsed from `count` input bytes: text and attribute values never need much
+    /// more than the input (entities are never expanded), so four times the input plus 1 MiB is generous.
+    public static func outputLimit(forInputBytes count: Int) -> Int {
+        let (scaled, overflow) = count.multipliedReportingOverflow(by: 4)
+        if overflow { return maximumOutputBytes }
+        return min(maximumOutputBytes, scaled &+ (1 << 20))
+    }
+
+    /// The size the output limit applies to: bytes of text and attribute values, plus `attributeOverhead` per
+    /// attribute.
+    public var outputBytes: Int { textBytes.count + attributeBytes.count + attributeStore.count * Self.attributeOverhead }
+
+    /// Attributes dropped because an element had more than `maximumAttributesPerElement`.
+    public var droppedAttributeCount: Int { droppedAttributes }
 
     init(isHTML: Bool) {
         self.isHTML = isHTML
@@ -167,7 +195,7 @@ public struct MarkupDocument: Sendable {
         attributeBytes.withUnsafeBufferPointer { all in
             String(
                 decoding: UnsafeBufferPointer(
-                    rebasing: all[Int(stored.valueStart)..<Int(stored.valueStart + stored.valueCount)]),
+                    rebasing: all[stored.valueStart..<(stored.valueStart + stored.valueCount)]),
                 as: UTF8.self)
         }
     }
@@ -195,8 +223,8 @@ public struct MarkupDocument: Sendable {
     mutating func appendAttribute(nameID: Int32, namespaceID: Int32, value: UnsafeBufferPointer<UInt8>) {
         attributeStore.append(
             StoredAttribute(
-                nameID: nameID, namespaceID: namespaceID, valueStart: Int32(attributeBytes.count),
-                valueCount: Int32(value.count)))
+                nameID: nameID, namespaceID: namespaceID, valueStart: attributeBytes.count,
+                valueCount: value.count))
         attributeBytes.append(contentsOf: value)
         records[records.count - 1].attributeCount += 1
     }
@@ -296,8 +324,8 @@ public struct MarkupDocument: Sendable {
     }
 
     func withTextBytes<R>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let start = Int(textStarts[id])
-        let count = Int(textCounts[id])
+        let start = textStarts[id]
+        let count = textCounts[id]
         return try textBytes.withUnsafeBufferPointer { all in
             try body(UnsafeBufferPointer(rebasing: all[start..<(start + count)]))
         }
@@ -306,8 +334,8 @@ public struct MarkupDocument: Sendable {
     /// Stores a new text's bytes and returns its ID.
     mutating func addText(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let id = Int32(textStarts.count)
-        textStarts.append(Int32(textBytes.count))
-        textCounts.append(Int32(bytes.count))
+        textStarts.append(textBytes.count)
+        textCounts.append(bytes.count)
         textBytes.append(contentsOf: bytes)
         return id
     }
@@ -315,15 +343,15 @@ public struct MarkupDocument: Sendable {
     /// Appends bytes to text `id` (moving it to the end of the store first if another text follows it).
     mutating func extendText(_ id: Int32, with bytes: UnsafeBufferPointer<UInt8>) {
         let i = Int(id)
-        let start = Int(textStarts[i])
-        let count = Int(textCounts[i])
+        let start = textStarts[i]
+        let count = textCounts[i]
         if start + count != textBytes.count {
             let existing = Array(textBytes[start..<(start + count)])
-            textStarts[i] = Int32(textBytes.count)
+            textStarts[i] = textBytes.count
             textBytes.append(contentsOf: existing)
         }
         textBytes.append(contentsOf: bytes)
-        textCounts[i] += Int32(bytes.count)
+        textCounts[i] += bytes.count
     }
 
     public func textContent(of node: Node) -> String {

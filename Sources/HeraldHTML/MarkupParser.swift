@@ -4,12 +4,40 @@ internal import CLibXML2
 import Glibc
 #endif
 
-/// A document could not be parsed at all.
+/// A document could not be parsed at all, or its parse was stopped.
 public struct MarkupError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure.
+    public enum Code: Sendable, Equatable {
+        /// Nothing usable could be read.
+        case malformed
+        /// The parse ran past its `ParseBudget` deadline.
+        case timeBudgetExceeded
+        /// The parse's `ParseBudget` was cancelled.
+        case cancelled
+        /// The document would hold more than the output limit (`MarkupDocument.outputLimit(forInputBytes:)`) or
+        /// `MarkupDocument.maximumNodes`.
+        case tooLarge
+    }
+
+    /// The kind of failure.
+    public var code: Code
     /// What went wrong, for a person.
     public var message: String
+    /// For a parse stopped part-way (budget, limits): the nodes built before it stopped.
+    public internal(set) var nodesBuilt = 0
     /// Same as `message`.
     public var description: String { message }
+
+    /// An error of `code`.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// A `.malformed` error.
+    public init(message: String) {
+        self.init(.malformed, message)
+    }
 }
 
 private let libxml2Ready: Bool = {
@@ -31,7 +59,26 @@ public enum MarkupParser {
     public static func parseHTML(
         _ bytes: [UInt8], encoding: String?, omitting: HTMLOmissions = [], attributes: HTMLAttributeFilter? = nil
     ) -> MarkupDocument {
+        do {
+            return try parseHTML(bytes, encoding: encoding, omitting: omitting, attributes: attributes, budget: nil)
+        } catch {
+            // Only the output and node limits can stop a parse without a budget: keep an empty document.
+            var result = MarkupDocument(isHTML: true)
+            result.beginDocument()
+            return result
+        }
+    }
+
+    /// `parseHTML` within a budget.
+    ///
+    /// - Throws: `MarkupError` with code `.timeBudgetExceeded` or `.cancelled` when the budget runs out, `.tooLarge`
+    ///   when the page would pass the output or node limit.
+    public static func parseHTML(
+        _ bytes: [UInt8], encoding: String?, omitting: HTMLOmissions = [], attributes: HTMLAttributeFilter? = nil,
+        budget: ParseBudget?
+    ) throws(MarkupError) -> MarkupDocument {
         _ = libxml2Ready
+        if let exhausted = budget?.exhaustion() { throw ParseBudget.error(for: exhausted) }
         let options = htmlOptions
         var charset = encoding ?? "utf-8"
         if !supportsEncoding(charset) { charset = "utf-8" }
@@ -40,19 +87,24 @@ public enum MarkupParser {
                 UnreadContent.omit(omitting, attributes: attributes, from: $0, charset: charset)
             })
         {
-            return parseHTML(shorter, encoding: charset)
+            return try parseHTML(shorter, encoding: charset, budget: budget)
         }
-        return bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress, buffer.count > 0 else {
-                var result = MarkupDocument(isHTML: true)
-                result.beginDocument()
-                return result
-            }
-            return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
-                StreamingHTMLBuilder.parse(
-                    UnsafeBufferPointer(start: chars, count: buffer.count), charset: charset, options: options)
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(MarkupError) -> MarkupDocument in
+                guard let base = buffer.baseAddress, buffer.count > 0 else {
+                    var result = MarkupDocument(isHTML: true)
+                    result.beginDocument()
+                    return result
+                }
+                return try base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    chars throws(MarkupError) in
+                    try StreamingHTMLBuilder.parse(
+                        UnsafeBufferPointer(start: chars, count: buffer.count), charset: charset, options: options,
+                        budget: budget)
+                }
             }
         }
+        return try result.get()
     }
 
     /// `parseHTML` by way of libxml2's tree (the builder `parseHTML` used before it streamed SAX events); kept to
@@ -83,43 +135,42 @@ public enum MarkupParser {
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue
     )
 
-    /// Parses XML safely: no DTD loading, no network, no external entities, no entity substitution.
+    /// Parses XML safely: no DTD loading, no network, no external entities, no entity substitution at all.
     ///
     /// Recovery is on: a document with errors still yields what could be read, with the errors in
-    /// `MarkupDocument.errors`.
-    /// - Throws: `MarkupError` when no root element can be recovered.
-    public static func parseXML(_ bytes: [UInt8]) throws(MarkupError) -> MarkupDocument {
+    /// `MarkupDocument.errors`. Only the five predefined entities and character references are decoded; any other
+    /// entity reference is dropped, whatever the internal subset declares (see `StreamingXMLBuilder`).
+    /// - Parameter budget: stops the parse when it runs out (nil: no limit).
+    /// - Throws: `MarkupError`: `.malformed` when no root element can be recovered, `.timeBudgetExceeded` or
+    ///   `.cancelled` when the budget ran out, `.tooLarge` past the output or node limit.
+    public static func parseXML(_ bytes: [UInt8], budget: ParseBudget? = nil) throws(MarkupError) -> MarkupDocument {
         _ = libxml2Ready
         guard !bytes.isEmpty else { throw MarkupError(message: "the document is empty") }
-        guard let ctxt = xmlNewParserCtxt() else { throw MarkupError(message: "libxml2 could not allocate a parser") }
-        defer { xmlFreeParserCtxt(ctxt) }
+        if let exhausted = budget?.exhaustion() { throw ParseBudget.error(for: exhausted) }
         let options = Int32(
             XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
                 | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
         )
-        let doc: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
+        let result = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
-                xmlCtxtReadMemory(ctxt, chars, Int32(clamping: buffer.count), nil, nil, options)
+                Result { () throws(MarkupError) in
+                    try StreamingXMLBuilder.parse(
+                        UnsafeBufferPointer(start: chars, count: buffer.count), options: options, budget: budget)
+                }
             }
         }
-        var errors: [String] = []
-        if ctxt.pointee.wellFormed == 0 {
-            let last = ctxt.pointee.lastError
-            var message = last.message.map { String(cString: $0) } ?? "not well-formed"
-            while message.last == "\n" || message.last == " " { message.removeLast() }
-            errors.append("line \(last.line): \(message)")
+        let document = try result.get()
+        guard document.documentElement != nil else {
+            throw MarkupError(message: document.errors.first.map { "not well-formed XML (\($0))" } ?? "no root element")
         }
-        guard let doc else {
-            throw MarkupError(message: errors.first.map { "not well-formed XML (\($0))" } ?? "not XML")
-        }
-        defer { xmlFreeDoc(doc) }
-        guard xmlDocGetRootElement(doc) != nil else {
-            throw MarkupError(message: errors.first.map { "not well-formed XML (\($0))" } ?? "no root element")
-        }
-        var result = MarkupDocument(isHTML: false)
-        DocumentBuilder.build(from: doc, into: &result)
-        result.parseErrors = errors
-        return result
+        return document
+    }
+
+    /// The code point of an HTML 4 named entity ("eacute" → 0xE9) from the table libxml2's HTML parser decodes
+    /// with; nil for names it does not know. A table lookup: no parse.
+    public static func htmlEntityCodePoint(named name: String) -> UInt32? {
+        guard let entry = htmlEntityLookup(name) else { return nil }
+        return UInt32(entry.pointee.value)
     }
 
     /// Whether libxml2 (through iconv) can decode this charset name.

@@ -26,6 +26,11 @@ struct StreamingHTMLBuilder {
     /// The text node that adjacent character events extend (its bytes are the last in the text store).
     private var pendingNode: Int32 = -1
     private var halted = false
+    /// Budget, output and node limits (see `StreamingXMLBuilder`); `stopReason` says which one stopped the parse.
+    private var meter = BudgetMeter(nil)
+    private var outputLimit = MarkupDocument.maximumOutputBytes
+    private(set) var stopReason: MarkupError?
+    private var ctxt: htmlParserCtxtPtr?
 
     static let maximumDepth = 256
 
@@ -38,9 +43,13 @@ struct StreamingHTMLBuilder {
     }
 
     /// Parses `bytes` (decoded with `charset`) and returns the document.
-    static func parse(_ bytes: UnsafeBufferPointer<CChar>, charset: String, options: Int32) -> MarkupDocument {
+    static func parse(
+        _ bytes: UnsafeBufferPointer<CChar>, charset: String, options: Int32, budget: ParseBudget? = nil
+    ) throws(MarkupError) -> MarkupDocument {
         let builder = UnsafeMutablePointer<StreamingHTMLBuilder>.allocate(capacity: 1)
         builder.initialize(to: StreamingHTMLBuilder(expectedBytes: bytes.count))
+        builder.pointee.meter = BudgetMeter(budget)
+        builder.pointee.outputLimit = MarkupDocument.outputLimit(forInputBytes: bytes.count)
         defer {
             builder.deinitialize(count: 1)
             builder.deallocate()
@@ -72,8 +81,13 @@ struct StreamingHTMLBuilder {
         }
         ctxt.pointee.sax.pointee = handler
         ctxt.pointee._private = UnsafeMutableRawPointer(builder)
+        builder.pointee.ctxt = ctxt
         if let doc = htmlCtxtReadMemory(ctxt, bytes.baseAddress, Int32(clamping: bytes.count), nil, charset, options) {
             xmlFreeDoc(doc)
+        }
+        if var reason = builder.pointee.stopReason {
+            reason.nodesBuilt = builder.pointee.document.nodeCount
+            throw reason
         }
         return builder.pointee.document
     }
@@ -84,12 +98,32 @@ struct StreamingHTMLBuilder {
         return ctxt.pointee._private?.assumingMemoryBound(to: StreamingHTMLBuilder.self)
     }
 
+    /// Whether the parse goes on: false once halted, or when the budget, the output limit or the node limit is hit
+    /// (then the parser is stopped).
+    @inline(__always)
+    private mutating func proceed() -> Bool {
+        if halted { return false }
+        var reason: MarkupError?
+        if meter.tick(), let exhausted = meter.exhausted {
+            reason = ParseBudget.error(for: exhausted)
+        } else if document.outputBytes > outputLimit {
+            reason = MarkupError(.tooLarge, "the page expands past \(outputLimit) bytes of text and attributes")
+        } else if document.records.count >= MarkupDocument.maximumNodes {
+            reason = MarkupError(.tooLarge, "the page has more than \(MarkupDocument.maximumNodes) nodes")
+        }
+        guard let reason else { return true }
+        halted = true
+        stopReason = reason
+        if let ctxt { xmlStopParser(ctxt) }
+        return false
+    }
+
     // MARK: - Events
 
     mutating func startElement(
         _ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
-        if halted { return }
+        guard proceed() else { return }
         if open.count - 1 > Self.maximumDepth {
             // libxml2's tree builder refuses the element and halts the parser.
             halted = true
@@ -101,6 +135,13 @@ struct StreamingHTMLBuilder {
         if let attributes {
             var k = 0
             while let attributeName = attributes[k] {
+                if k >= 2 * MarkupDocument.maximumAttributesPerElement {
+                    while attributes[k] != nil {
+                        document.droppedAttributes += 1
+                        k += 2
+                    }
+                    break
+                }
                 let nameID = attributeNameID(attributeName)
                 if let raw = attributes[k + 1] {
                     let length = strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self))
@@ -123,7 +164,7 @@ struct StreamingHTMLBuilder {
     }
 
     mutating func characters(_ chars: UnsafeBufferPointer<xmlChar>) {
-        if halted { return }
+        guard proceed() else { return }
         let parent = open[open.count - 1]
         if pendingNode >= 0 && lastChild[Int(parent)] == pendingNode {
             document.extendText(document.records[Int(pendingNode)].textID, with: chars)
@@ -135,7 +176,7 @@ struct StreamingHTMLBuilder {
     }
 
     mutating func comment(_ value: UnsafePointer<xmlChar>) {
-        if halted { return }
+        guard proceed() else { return }
         let parent = open[open.count - 1]
         let length = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
         let textID = document.addText(UnsafeBufferPointer(start: value, count: length))

@@ -184,6 +184,9 @@ enum UnreadContent {
             while j < count && isNameByte(base[j]) { j += 1 }
             var tag = StartTag(nameStart: at + 1, nameEnd: j, end: j, selfClosed: false)
             let isScript = j - tag.nameStart == 6 && matchesIgnoringCase("script", at: tag.nameStart)
+            // Attributes kept so far: past `maximumAttributesPerElement` the rest are cut too (libxml2 2.9 checks
+            // each new attribute against all earlier ones, so a flood would take quadratic time before any event).
+            var keptAttributes = 0
             // Attributes: name, optional "=" and a quoted or bare value; a bogus byte run is skipped to a blank.
             while true {
                 while j < count && isBlank(base[j]) { j += 1 }
@@ -224,10 +227,14 @@ enum UnreadContent {
                     if isScript && attrEnd - attrStart == 4 && matchesIgnoringCase("type", at: attrStart) {
                         tag.typeValue = valueRange
                     }
-                    if cutUnread, let filter = attributes,
-                        !isKept(attrStart, attrEnd, element: tag.nameStart..<tag.nameEnd, by: filter)
-                    {
-                        cut(attrStart, j)
+                    if cutUnread, let filter = attributes {
+                        if !isKept(attrStart, attrEnd, element: tag.nameStart..<tag.nameEnd, by: filter)
+                            || keptAttributes >= MarkupDocument.maximumAttributesPerElement
+                        {
+                            cut(attrStart, j)
+                        } else {
+                            keptAttributes += 1
+                        }
                     }
                 } else {
                     while j < count && !isBlank(base[j]) && base[j] != 0x3E

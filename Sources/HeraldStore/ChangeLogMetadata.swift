@@ -84,8 +84,9 @@ struct ChangeLogMetadata: Codable, Sendable, Equatable {
 
     /// Reads `log.json` in `stateDirectory`; nil when it does not exist.
     static func load(stateDirectory: String) throws(StoreError) -> ChangeLogMetadata? {
-        let path = AtomicFile.joined(stateDirectory, ChangeLog.metadataFileName)
-        guard let bytes = try AtomicFile.read(path) else { return nil }
+        let file = StatePath(root: stateDirectory, components: [ChangeLog.metadataFileName])
+        let path = file.full
+        guard let bytes = try AtomicFile.read(file) else { return nil }
         do {
             return try StateJSON.decode(ChangeLogMetadata.self, from: bytes, path: path)
         } catch let error as StoreError {
@@ -106,6 +107,6 @@ struct ChangeLogMetadata: Codable, Sendable, Equatable {
         } catch {
             throw StoreError(code: .invalidArgument, path: path, message: "cannot encode \(path): \(error)")
         }
-        try AtomicFile.write(bytes, to: path)
+        try AtomicFile.write(bytes, to: StatePath(root: stateDirectory, components: [ChangeLog.metadataFileName]))
     }
 }

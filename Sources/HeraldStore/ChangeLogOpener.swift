@@ -83,7 +83,8 @@ struct ChangeLogOpener {
         try metadata.save(stateDirectory: stateDirectory)
         pending += epochEvents(metadata, lastSeq: lastSeq)
 
-        try AtomicFile.createDirectories(LogSegment.directory(in: stateDirectory))
+        Syscall.closeIgnoringErrors(
+            try Syscall.openDirectory(LogSegment.directoryPath(in: stateDirectory), create: true))
         let active = LogSegment(stateDirectory: stateDirectory, firstSeq: lastSeq + 1)
         let fd = try SegmentWriter.createSegment(active, stateDirectory: stateDirectory)
         let writer = SegmentWriter(
@@ -118,8 +119,8 @@ struct ChangeLogOpener {
         let wasSealed = (scan.mode & 0o222) == 0
 
         // Make the segment's content durable before log.json records how far it goes.
-        if wasSealed { try Self.chmod(active.path, 0o644) }
-        var fd = try Syscall.open(active.path, flags: O_WRONLY | O_APPEND | O_CLOEXEC)
+        if wasSealed { try Self.unseal(active) }
+        var fd = try active.open(flags: O_WRONLY | O_APPEND)
         var size = scan.size
         do {
             try Syscall.fdatasync(fd, path: active.path)
@@ -265,10 +266,11 @@ struct ChangeLogOpener {
     /// into `changes/`. Returns nil when there is nothing to migrate.
     private func migrateSingleFileLog(metadata: ChangeLogMetadata?) throws(StoreError) -> LogSegment? {
         let live = AtomicFile.joined(stateDirectory, ChangeLog.fileName)
-        guard let st = try Syscall.statPath(live), (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard let st = try Syscall.lstatPath(live), (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         let firstSeq = try Self.firstEvent(path: live)?.seq ?? (metadata?.firstSeq ?? 1)
         let directory = LogSegment.directory(in: stateDirectory)
-        try AtomicFile.createDirectories(directory)
+        Syscall.closeIgnoringErrors(
+            try Syscall.openDirectory(LogSegment.directoryPath(in: stateDirectory), create: true))
         let segment = LogSegment(stateDirectory: stateDirectory, firstSeq: firstSeq)
         if case .failure(let err) = Syscall.retrying({ link(live, segment.path) }) {
             throw err.storeError(operation: "link", path: segment.path, detail: "link \(live) -> \(segment.path)")
@@ -300,7 +302,7 @@ struct ChangeLogOpener {
     /// Points `changes.ndjson` at `segment` unless it already is a link to it.
     private func ensureLiveLink(to segment: LogSegment) throws(StoreError) {
         let live = AtomicFile.joined(stateDirectory, ChangeLog.fileName)
-        if let liveStat = try Syscall.statPath(live), let segmentStat = try Syscall.statPath(segment.path),
+        if let liveStat = try Syscall.lstatPath(live), let segmentStat = try Syscall.statPath(segment.path),
             liveStat.st_dev == segmentStat.st_dev, liveStat.st_ino == segmentStat.st_ino
         {
             return
@@ -308,10 +310,22 @@ struct ChangeLogOpener {
         try SegmentWriter.swapLiveLink(stateDirectory: stateDirectory, to: segment)
     }
 
-    static func chmod(_ path: String, _ mode: mode_t) throws(StoreError) {
-        if case .failure(let err) = Syscall.retrying({ Glibc.chmod(path, mode) }) {
-            throw err.storeError(operation: "chmod", path: path)
+    /// Makes a sealed segment writable again (through a descriptor opened without following links).
+    static func unseal(_ segment: LogSegment) throws(StoreError) {
+        let fd = try segment.open(flags: O_RDONLY)
+        defer { Syscall.closeIgnoringErrors(fd) }
+        if case .failure(let err) = Syscall.retrying({ fchmod(fd, Syscall.fileMode) }) {
+            throw err.storeError(operation: "chmod", path: segment.path)
         }
+    }
+
+    /// A segment (`<state>/changes/<name>`) or the single-file log (`<state>/changes.ndjson`) as a strict path.
+    static func strictPath(_ path: String) -> StatePath {
+        let (directory, name) = AtomicFile.split(path)
+        if AtomicFile.split(directory).name == LogSegment.directoryName, LogSegment.parseName(name) != nil {
+            return StatePath(root: AtomicFile.split(directory).directory, components: [LogSegment.directoryName, name])
+        }
+        return StatePath(root: directory, components: [name])
     }
 
     /// What the end of a segment looks like.
@@ -332,7 +346,7 @@ struct ChangeLogOpener {
 
     /// Scans a segment from its end.
     static func scanTail(path: String) throws(StoreError) -> TailScan {
-        let fd = try Syscall.open(path, flags: O_RDONLY | O_CLOEXEC)
+        let fd = try Syscall.openFile(Self.strictPath(path), flags: O_RDONLY)!
         defer { Syscall.closeIgnoringErrors(fd) }
         let st = try Syscall.fstat(fd, path: path)
         let size = Int64(st.st_size)
@@ -358,22 +372,25 @@ struct ChangeLogOpener {
 
     /// The seq and line of the first valid event in a file, reading from its start; nil when there is none.
     static func firstEvent(path: String) throws(StoreError) -> (seq: UInt64, line: [UInt8])? {
-        let fd = try Syscall.open(path, flags: O_RDONLY | O_CLOEXEC)
+        let fd = try Syscall.openFile(Self.strictPath(path), flags: O_RDONLY)!
         defer { Syscall.closeIgnoringErrors(fd) }
         var offset: Int64 = 0
         var pending: [UInt8] = []
+        // Bytes at the start of `pending` known to hold no newline: a long line is searched once, not per chunk.
+        var searched = 0
         while true {
             let chunk = try Syscall.pread(fd, count: 64 * 1024, offset: offset, path: path)
             if chunk.isEmpty { return nil }
             offset += Int64(chunk.count)
             pending.append(contentsOf: chunk)
             var start = 0
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
+            while let newline = pending[max(start, searched)...].firstIndex(of: 0x0A) {
                 let line = pending[start..<newline]
                 if let fields = LogLine.fields(of: line) { return (fields.seq, Array(line)) }
                 start = newline + 1
             }
             pending.removeFirst(start)
+            searched = pending.count
         }
     }
 

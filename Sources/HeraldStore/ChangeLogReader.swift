@@ -49,8 +49,9 @@ public struct ChangeLogReader: Sendable {
         guard case .object(let members) = event.data, members.count == 2,
             let reference = members["payload_ref"]?.stringValue, members["payload_bytes"]?.intValue != nil
         else { return event.data }
-        let path = AtomicFile.joined(stateDirectory, reference)
-        guard let bytes = try AtomicFile.read(path) else {
+        let file = StatePath(root: stateDirectory, relative: reference)
+        let path = file.full
+        guard let bytes = try AtomicFile.read(file) else {
             throw StoreError(
                 code: .notFound, path: path, message: "payload file \(path) of event \(event.seq) is missing")
         }

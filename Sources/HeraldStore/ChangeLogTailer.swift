@@ -39,6 +39,8 @@ public final class ChangeLogTailer {
     private var offset: Int64 = 0
     /// Bytes read from `offset` that do not yet end with a newline.
     private var buffer: [UInt8] = []
+    /// Bytes at the start of `buffer` known to hold no newline, so a long line is searched once, not per chunk.
+    private var newlineFreePrefix = 0
     /// The newest valid seq seen, including skipped ones before the start position.
     private var lastSeen: UInt64?
     /// Whether an unparseable line was skipped since the last valid one.
@@ -172,7 +174,7 @@ public final class ChangeLogTailer {
     }
 
     private func open(_ target: LogSegment) throws {
-        let newFD = try Syscall.open(target.path, flags: O_RDONLY | O_CLOEXEC)
+        let newFD = try target.open(flags: O_RDONLY)
         let st: stat
         do {
             st = try Syscall.fstat(newFD, path: target.path)
@@ -186,6 +188,7 @@ public final class ChangeLogTailer {
         identity = (UInt64(st.st_dev), UInt64(st.st_ino))
         offset = 0
         buffer.removeAll(keepingCapacity: true)
+        newlineFreePrefix = 0
     }
 
     // MARK: - Reading
@@ -221,6 +224,7 @@ public final class ChangeLogTailer {
                 // A sealed segment never ends without a newline; treat the rest as an unparseable line.
                 skippedFragment = true
                 buffer.removeAll()
+                newlineFreePrefix = 0
             }
             var target = next
             if target.firstSeq != lastSeq + 1 {
@@ -274,14 +278,19 @@ public final class ChangeLogTailer {
         let chunk = 256 * 1024
         while events.count < limit {
             var start = 0
-            while events.count < limit, let newline = buffer[start...].firstIndex(of: 0x0A) {
+            var searchFrom = min(newlineFreePrefix, buffer.count)
+            while events.count < limit, let newline = buffer[searchFrom...].firstIndex(of: 0x0A) {
                 try handle(buffer[start..<newline], into: &events, path: current.path)
                 start = newline + 1
+                searchFrom = start
             }
+            // What is left after the last line holds no newline unless the limit stopped the search.
+            let rest = events.count >= limit ? 0 : buffer.count - start
             if start > 0 {
                 offset += Int64(start)
                 buffer.removeFirst(start)
             }
+            newlineFreePrefix = rest
             if events.count >= limit { return }
             let bytes = try Syscall.pread(fd, count: chunk, offset: offset + Int64(buffer.count), path: current.path)
             if bytes.isEmpty { return }

@@ -44,6 +44,22 @@ struct LogSegment: Sendable, Equatable, Comparable {
     /// The path relative to the state directory, e.g. `changes/00000000000000000001.ndjson`.
     var relativePath: String { Self.relativePath(firstSeq: firstSeq) }
 
+    /// The segment as a path resolved strictly below its state directory (no component may be a link).
+    var statePath: StatePath {
+        let (directory, name) = AtomicFile.split(path)
+        return StatePath(root: AtomicFile.split(directory).directory, components: [Self.directoryName, name])
+    }
+
+    /// `changes/` resolved strictly below `stateDirectory`.
+    static func directoryPath(in stateDirectory: String) -> StatePath {
+        StatePath(root: stateDirectory, components: [directoryName])
+    }
+
+    /// Opens this segment (a regular file, never a link or FIFO) with `flags`.
+    func open(flags: Int32) throws(StoreError) -> Int32 {
+        try Syscall.openFile(statePath, flags: flags)!
+    }
+
     /// The first seq encoded in a segment file name, or nil when `name` is not one.
     static func parseName(_ name: String) -> UInt64? {
         let bytes = Array(name.utf8)
@@ -62,9 +78,15 @@ struct LogSegment: Sendable, Equatable, Comparable {
     /// The segments in `stateDirectory`, oldest first; empty when `changes/` does not exist.
     static func list(stateDirectory: String) throws(StoreError) -> [LogSegment] {
         let directory = directory(in: stateDirectory)
-        guard let stream = opendir(directory) else {
+        let fd: Int32
+        do {
+            fd = try Syscall.openDirectory(directoryPath(in: stateDirectory), create: false)
+        } catch let error where error.code == .notFound {
+            return []
+        }
+        guard let stream = fdopendir(fd) else {
             let err = errno
-            if err == ENOENT { return [] }
+            Syscall.closeIgnoringErrors(fd)
             throw Errno(rawValue: err).storeError(operation: "opendir", path: directory)
         }
         defer { closedir(stream) }

@@ -63,7 +63,7 @@ final class SegmentWriter {
         for line in lines {
             guard let payload = line.payload else { continue }
             try AtomicFile.write(
-                payload, to: AtomicFile.joined(stateDirectory, Self.payloadRelativePath(seq: line.seq)))
+                payload, to: StatePath(root: stateDirectory, relative: Self.payloadRelativePath(seq: line.seq)))
             counters.payloadFiles += 1
         }
         var buffer: [UInt8] = []
@@ -176,9 +176,9 @@ final class SegmentWriter {
         "\(LogSegment.directoryName)/\(LogSegment.payloadDirectoryName)/\(seq).json"
     }
 
-    /// Makes a segment read-only (0444) and fsyncs it.
+    /// Makes a segment read-only (0440) and fsyncs it.
     static func seal(fd: Int32, path: String) throws(StoreError) {
-        if case .failure(let err) = Syscall.retrying({ fchmod(fd, 0o444) }) {
+        if case .failure(let err) = Syscall.retrying({ fchmod(fd, Syscall.sealedMode) }) {
             throw err.storeError(operation: "chmod", path: path)
         }
         try Syscall.fsync(fd, path: path)
@@ -187,9 +187,7 @@ final class SegmentWriter {
     /// Creates an empty segment file (it must not exist), fsyncs `changes/`, points `changes.ndjson` at it, and
     /// returns an `O_APPEND` descriptor for it.
     static func createSegment(_ segment: LogSegment, stateDirectory: String) throws(StoreError) -> Int32 {
-        let fd = try Syscall.open(
-            segment.path, flags: O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o644,
-            operation: "create")
+        let fd = try segment.open(flags: O_WRONLY | O_APPEND | O_CREAT | O_EXCL)
         do {
             try Syscall.fsyncDirectory(LogSegment.directory(in: stateDirectory))
             try swapLiveLink(stateDirectory: stateDirectory, to: segment)
@@ -220,8 +218,13 @@ final class SegmentWriter {
 
     /// Deletes payload files of events before `firstSeq` (best effort).
     static func deletePayloads(before firstSeq: UInt64, stateDirectory: String) {
-        let directory = AtomicFile.joined(LogSegment.directory(in: stateDirectory), LogSegment.payloadDirectoryName)
-        guard let stream = opendir(directory) else { return }
+        let directoryPath = StatePath(
+            root: stateDirectory, components: [LogSegment.directoryName, LogSegment.payloadDirectoryName])
+        guard let fd = try? Syscall.openDirectory(directoryPath, create: false) else { return }
+        guard let stream = fdopendir(fd) else {
+            Syscall.closeIgnoringErrors(fd)
+            return
+        }
         defer { closedir(stream) }
         var doomed: [String] = []
         while let entry = readdir(stream) {
@@ -229,8 +232,8 @@ final class SegmentWriter {
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             guard name.hasSuffix(".json"), let seq = UInt64(name.dropLast(5)), seq < firstSeq else { continue }
-            doomed.append(AtomicFile.joined(directory, name))
+            doomed.append(name)
         }
-        for path in doomed { Syscall.unlinkIgnoringErrors(path) }
+        for name in doomed { _ = unlinkat(fd, name, 0) }
     }
 }

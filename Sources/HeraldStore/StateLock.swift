@@ -27,14 +27,19 @@ public final class StateLock: Sendable {
         release()
     }
 
-    /// Takes the lock on `stateDirectory` (created if missing) and writes our pid into the lock file.
+    /// Takes the lock on `stateDirectory` (created 0750 if missing) and writes our pid into the lock file.
+    ///
+    /// While the lock is held, the path-based ``AtomicFile`` functions refuse links and special files anywhere
+    /// below `stateDirectory` (the directory itself may be a link).
     /// - Parameter purpose: a short word for what this process does with the directory, e.g. `"run"`.
     /// - Throws: ``StoreError`` with code `.locked` and the message
-    ///   `state directory DIR is in use by another herald process (pid N)` when another holder exists.
+    ///   `state directory DIR is in use by another herald process (pid N)` when another holder exists;
+    ///   `.wrongFileType` when `herald.lock` is a link, FIFO or anything but a regular file.
     public static func acquire(stateDirectory: String, purpose: String) throws -> StateLock {
-        try AtomicFile.createDirectories(stateDirectory)
-        let path = AtomicFile.joined(stateDirectory, fileName)
-        let fd = try Syscall.open(path, flags: O_RDWR | O_CREAT | O_CLOEXEC, mode: 0o644)
+        let lockPath = StatePath(root: stateDirectory, components: [fileName])
+        let path = lockPath.full
+        // Never follows a link or opens a FIFO planted as the lock file.
+        let fd = try Syscall.openFile(lockPath, flags: O_RDWR | O_CREAT, createDirectories: true)!
         do {
             guard try Syscall.lockFile(fd, LOCK_EX | LOCK_NB, path: path) else {
                 let pid = readPID(fd: fd, path: path)
@@ -51,6 +56,7 @@ public final class StateLock: Sendable {
             Syscall.closeIgnoringErrors(fd)
             throw error
         }
+        StatePath.registerLockedRoot(stateDirectory)
         return StateLock(stateDirectory: stateDirectory, purpose: purpose, fd: fd)
     }
 
@@ -60,8 +66,9 @@ public final class StateLock: Sendable {
     /// Returns 0 if the lock is held but the holder has not written its pid yet. Called from the holding
     /// process itself, it returns that process's own pid.
     public static func holderPID(stateDirectory: String) -> Int32? {
-        let path = AtomicFile.joined(stateDirectory, fileName)
-        guard let fd = (try? Syscall.openIfExists(path, flags: O_RDONLY | O_CLOEXEC)) ?? nil else {
+        let lockPath = StatePath(root: stateDirectory, components: [fileName])
+        let path = lockPath.full
+        guard let fd = (try? Syscall.openFile(lockPath, flags: O_RDONLY, missingOK: true)) ?? nil else {
             return nil
         }
         defer { Syscall.closeIgnoringErrors(fd) }
@@ -75,12 +82,13 @@ public final class StateLock: Sendable {
 
     /// Releases the lock. Calling it again does nothing. The lock file is left in place.
     public func release() {
-        descriptor.withLock { fd in
-            if let open = fd {
-                Syscall.closeIgnoringErrors(open)
-                fd = nil
-            }
+        let released = descriptor.withLock { fd -> Bool in
+            guard let open = fd else { return false }
+            Syscall.closeIgnoringErrors(open)
+            fd = nil
+            return true
         }
+        if released { StatePath.unregisterLockedRoot(stateDirectory) }
     }
 
     private static func readPID(fd: Int32, path: String) -> Int32? {

@@ -17,6 +17,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case corrupt
         /// A file or directory that must exist does not.
         case notFound
+        /// Something other than a regular file or directory (a symbolic link, FIFO, socket or device) is where
+        /// a state file or directory belongs; it is never followed or opened.
+        case wrongFileType
         /// The caller passed something unusable (an empty path, a value that cannot be encoded, ...).
         case invalidArgument
     }

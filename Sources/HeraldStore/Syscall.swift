@@ -4,6 +4,13 @@ import Glibc
 /// retry on `EINTR`, read `errno` immediately after the failing call, and throw a ``StoreError`` that names the
 /// operation, the path and the errno.
 enum Syscall {
+    /// The mode new state files are created with (narrowed by the umask): owner read-write, group read.
+    static let fileMode: mode_t = 0o640
+    /// The mode new state directories are created with (narrowed by the umask).
+    static let dirMode: mode_t = 0o750
+    /// The mode of a sealed change-log segment.
+    static let sealedMode: mode_t = 0o440
+
     /// Runs `body` until it returns something other than -1 with `errno == EINTR`.
     /// Returns the result, or the errno of the failure.
     @inline(__always)
@@ -19,7 +26,7 @@ enum Syscall {
         }
     }
 
-    static func open(_ path: String, flags: Int32, mode: mode_t = 0o644, operation: String = "open")
+    static func open(_ path: String, flags: Int32, mode: mode_t = fileMode, operation: String = "open")
         throws(StoreError) -> Int32
     {
         switch retrying({ Glibc.open(path, flags, mode) }) {
@@ -126,6 +133,13 @@ enum Syscall {
         }
     }
 
+    /// `syncfs(2)`: makes everything written to the filesystem holding `fd` durable, data and names alike.
+    static func syncfs(_ fd: Int32, path: String) throws(StoreError) {
+        if case .failure(let err) = retrying({ glibcSyncfs(fd) }) {
+            throw err.storeError(operation: "fsync", path: path)
+        }
+    }
+
     static func fdatasync(_ fd: Int32, path: String) throws(StoreError) {
         if case .failure(let err) = retrying({ Glibc.fdatasync(fd) }) {
             throw err.storeError(operation: "fdatasync", path: path)
@@ -145,12 +159,20 @@ enum Syscall {
         }
     }
 
+    static func renameAt(
+        _ fromFD: Int32, _ fromName: String, _ toFD: Int32, _ toName: String, path: String, from: String? = nil
+    ) throws(StoreError) {
+        if case .failure(let err) = retrying({ renameat(fromFD, fromName, toFD, toName) }) {
+            throw err.storeError(operation: "rename", path: path, detail: "rename \(from ?? fromName) -> \(path)")
+        }
+    }
+
     static func unlinkIgnoringErrors(_ path: String) {
         _ = Glibc.unlink(path)
     }
 
     /// Creates a directory; returns false if something already exists at `path`.
-    static func mkdir(_ path: String, mode: mode_t = 0o755) throws(StoreError) -> Bool {
+    static func mkdir(_ path: String, mode: mode_t = dirMode) throws(StoreError) -> Bool {
         switch retrying({ Glibc.mkdir(path, mode) }) {
         case .success: return true
         case .failure(let err) where err.rawValue == EEXIST: return false
@@ -162,6 +184,16 @@ enum Syscall {
     static func statPath(_ path: String) throws(StoreError) -> Glibc.stat? {
         var st = Glibc.stat()
         switch retrying({ stat(path, &st) }) {
+        case .success: return st
+        case .failure(let err) where err.rawValue == ENOENT || err.rawValue == ENOTDIR: return nil
+        case .failure(let err): throw err.storeError(operation: "stat", path: path)
+        }
+    }
+
+    /// `lstat`; nil when nothing exists at `path`.
+    static func lstatPath(_ path: String) throws(StoreError) -> Glibc.stat? {
+        var st = Glibc.stat()
+        switch retrying({ lstat(path, &st) }) {
         case .success: return st
         case .failure(let err) where err.rawValue == ENOENT || err.rawValue == ENOTDIR: return nil
         case .failure(let err): throw err.storeError(operation: "stat", path: path)
@@ -252,3 +284,7 @@ struct Errno: Error, Equatable, Sendable {
         return StoreError(code: .io, path: path, message: "\(what): \(reason)")
     }
 }
+
+/// glibc's `syncfs`, which its Swift module leaves out (it is declared only under `_GNU_SOURCE`).
+@_silgen_name("syncfs")
+private func glibcSyncfs(_ fd: Int32) -> Int32

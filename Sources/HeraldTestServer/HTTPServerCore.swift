@@ -21,6 +21,8 @@ final class HTTPServerCore: Sendable {
         var log: [String: [TestRequest]] = [:]
         var connections: Set<Int32> = []
         var acceptedConnections = 0
+        var activeRequests = 0
+        var peakActiveRequests = 0
         var stopped = false
     }
 
@@ -80,6 +82,10 @@ final class HTTPServerCore: Sendable {
 
     var acceptedConnectionCount: Int {
         state.withLock { $0.acceptedConnections }
+    }
+
+    var peakConcurrentRequestCount: Int {
+        state.withLock { $0.peakActiveRequests }
     }
 
     /// Stops accepting; shutting the sockets down wakes the threads blocked on them.
@@ -142,8 +148,12 @@ final class HTTPServerCore: Sendable {
     }
 
     private func respond(to request: TestRequest) -> (bytes: [UInt8], keepAlive: Bool) {
+        var request = request
+        request.receivedAt = .now
         let route = state.withLock { state -> Route? in
             state.log[request.path, default: []].append(request)
+            state.activeRequests += 1
+            state.peakActiveRequests = max(state.peakActiveRequests, state.activeRequests)
             if let exact = state.routes[request.target] ?? state.routes[request.path] { return exact }
             // A route ending in "/" also serves every path below it (the longest such prefix wins).
             let prefix = state.routes.keys.filter { $0.hasSuffix("/") && request.path.hasPrefix($0) }.max { $0.count < $1.count }
@@ -160,6 +170,9 @@ final class HTTPServerCore: Sendable {
             let micros = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
             if micros > 0 { usleep(useconds_t(clamping: micros)) }
         }
+        // The request counts as served before its bytes go out, so a client that starts its next request on
+        // receipt is never counted twice: the peak is never above what the client really had in flight.
+        state.withLock { $0.activeRequests -= 1 }
         if let raw = response.raw {
             return (raw, false)
         }

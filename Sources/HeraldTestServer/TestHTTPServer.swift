@@ -48,6 +48,12 @@ public final class TestHTTPServer: Sendable {
         core.acceptedConnectionCount
     }
 
+    /// The most requests the server was handling at once (from reading a request to sending its answer;
+    /// route delays included), never more than the client had in flight.
+    public var peakConcurrentRequestCount: Int {
+        core.peakConcurrentRequestCount
+    }
+
     /// Stops accepting and closes open connections. Idempotent.
     public func stop() {
         core.stop()

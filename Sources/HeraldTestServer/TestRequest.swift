@@ -12,6 +12,8 @@ public struct TestRequest: Sendable {
     public var headers: [String: String]
     /// The request body (read according to Content-Length).
     public var body: [UInt8]
+    /// When the server finished reading the request (its monotonic clock).
+    public var receivedAt: ContinuousClock.Instant
 
     /// Creates a request; normally only the server does this.
     public init(
@@ -19,7 +21,8 @@ public struct TestRequest: Sendable {
         target: String,
         version: String = "HTTP/1.1",
         headers: [String: String] = [:],
-        body: [UInt8] = []
+        body: [UInt8] = [],
+        receivedAt: ContinuousClock.Instant = .now
     ) {
         self.method = method
         self.target = target
@@ -29,5 +32,6 @@ public struct TestRequest: Sendable {
         self.version = version
         self.headers = headers
         self.body = body
+        self.receivedAt = receivedAt
     }
 }

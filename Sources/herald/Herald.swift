@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldDaemon
+import HeraldStore
 import Logging
 
 @main
@@ -48,11 +49,12 @@ func absolute(_ path: String) -> String {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
 }
 
-/// Logging goes to stderr (journald keeps it under systemd).
+/// Logging goes to stderr (journald keeps it under systemd), every message and metadata value with its control
+/// characters escaped, so text from a feed cannot forge a log line or drive the terminal.
 func bootstrapLogging(level: String) {
     let parsed = Logger.Level(rawValue: level) ?? .info
     LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
+        var handler = EscapingLogHandler(wrapping: StreamLogHandler.standardError(label: label))
         handler.logLevel = parsed
         return handler
     }

@@ -6,44 +6,19 @@ import Testing
 @testable import HeraldDaemon
 
 @Suite struct PipelinePolicyTests {
-    func config(interval: Duration = .seconds(900), jitter: Double = 0.1) -> HeraldConfig {
-        var c = HeraldConfig()
-        c.interval = interval
-        c.jitter = jitter
-        return c
-    }
-
     let feed = HeraldConfig.FeedConfig(id: "f", url: "https://news.example.org/rss", interval: nil, tags: [], line: 1)
-
-    @Test func intervalsCarryJitterWithinBounds() {
-        let c = config()
-        #expect(PollSchedule.nextInterval(config: c, feed: feed, random: 0) == 900)
-        #expect(abs(PollSchedule.nextInterval(config: c, feed: feed, random: 1) - 990) < 1e-6)
-        #expect(abs(PollSchedule.nextInterval(config: c, feed: feed, random: -1) - 810) < 1e-6)
-    }
-
-    @Test func backoffGrowsAndIsCapped() {
-        let c = config()
-        let waits = (1...12).map { PollSchedule.backoff(config: c, feed: feed, failures: $0, random: 0) }
-        #expect(waits[0] == 225)
-        #expect(waits[1] == 450)
-        #expect(zip(waits, waits.dropFirst()).allSatisfy { $0 <= $1 })
-        #expect(abs((waits.last ?? 0) - 6 * 3600) < 1e-6)
-        let fast = config(interval: .seconds(2))
-        #expect(PollSchedule.backoff(config: fast, feed: feed, failures: 1, random: 0) == 2)
-    }
 
     @Test func linkPolicy() throws {
         let web = "https://news.example.org/rss"
         #expect(
             PageLinkPolicy.decide(link: "https://news.example.org/a", feedURL: web, allowPrivateNetworks: false)
-                == .fetch(url: "https://news.example.org/a", addressPolicy: .any, allowFile: false))
+                == .fetch(url: "https://news.example.org/a", addressPolicy: .publicOnly, trustedHost: "news.example.org", allowFile: false))
         #expect(
             PageLinkPolicy.decide(link: "https://other.example.com/a", feedURL: web, allowPrivateNetworks: false)
-                == .fetch(url: "https://other.example.com/a", addressPolicy: .publicOnly, allowFile: false))
+                == .fetch(url: "https://other.example.com/a", addressPolicy: .publicOnly, trustedHost: "news.example.org", allowFile: false))
         #expect(
             PageLinkPolicy.decide(link: "https://other.example.com/a", feedURL: web, allowPrivateNetworks: true)
-                == .fetch(url: "https://other.example.com/a", addressPolicy: .any, allowFile: false))
+                == .fetch(url: "https://other.example.com/a", addressPolicy: .any, trustedHost: "news.example.org", allowFile: false))
         for bad in ["javascript:alert(1)", "data:text/html,hi", "file:///etc/passwd", "ftp://x/y", "not a url"] {
             guard case .refuse = PageLinkPolicy.decide(link: bad, feedURL: web, allowPrivateNetworks: true) else {
                 Issue.record("\(bad) should be refused")
@@ -57,7 +32,7 @@ import Testing
         FileManager.default.createFile(atPath: dir + "/feed.xml", contents: Data())
         FileManager.default.createFile(atPath: dir + "/sub/page.html", contents: Data())
         let local = URL(fileURLWithPath: dir + "/feed.xml").absoluteString
-        guard case .fetch(_, _, true) = PageLinkPolicy.decide(
+        guard case .fetch(_, _, _, true) = PageLinkPolicy.decide(
             link: URL(fileURLWithPath: dir + "/sub/page.html").absoluteString, feedURL: local, allowPrivateNetworks: false)
         else {
             Issue.record("a file beside a local feed is allowed")
@@ -90,6 +65,22 @@ import Testing
         #expect(a.contentHash != b.contentHash)
         #expect(ArticleBuilder.articleID(feedID: "f", entryKey: "k1") == ArticleBuilder.articleID(feedID: "f", entryKey: "k1"))
         #expect(ArticleBuilder.articleID(feedID: "f", entryKey: "k1") != ArticleBuilder.articleID(feedID: "g", entryKey: "k1"))
+    }
+
+    @Test func recordsKeepTheFeedsRawHTMLAndASanitisedCopy() throws {
+        let xml = """
+            <rss version="2.0"><channel><title>T</title><item><title>X</title><link>https://e.org/x</link>
+            <description><![CDATA[<p onclick="steal()">Hello <a href="javascript:alert(1)">there</a></p><script>alert(2)</script>]]></description>
+            </item></channel></rss>
+            """
+        let entry = try #require(try FeedParser.parse(Array(xml.utf8), url: "https://e.org/feed").entries.first)
+        let record = ArticleBuilder.record(feed: feed, entry: entry, extracted: nil, finalURL: nil, fallbackReason: "x")
+        #expect(record.feedEntry.summary?.contains("<script>") == true, "the raw HTML is kept")
+        let safe = try #require(record.feedEntry.summaryHTML)
+        #expect(!safe.contains("script") && !safe.contains("onclick") && !safe.contains("javascript:"))
+        #expect(safe.contains("Hello"))
+        #expect(record.description?.contains("alert") == false)
+        #expect(!record.text.contains("alert"))
     }
 
     @Test func notifierSendsDatagrams() throws {

@@ -45,6 +45,19 @@ struct FeedParserRSSTests {
         #expect(epoch(third.published) == 1_772_211_600)
     }
 
+    @Test func pollingHintsAreRead() throws {
+        let xml = """
+            <?xml version="1.0"?><rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
+            <channel><title>T</title><ttl> 90 </ttl><sy:updatePeriod>hourly</sy:updatePeriod>
+            <sy:updateFrequency>4</sy:updateFrequency><item><title>a</title></item></channel></rss>
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8), url: nil)
+        #expect(feed.ttlMinutes == 90)
+        #expect(feed.syndicationInterval == 900)
+        let bare = try FeedParser.parse(Array("<rss version=\"2.0\"><channel><ttl>soon</ttl></channel></rss>".utf8), url: nil)
+        #expect(bare.ttlMinutes == nil && bare.syndicationInterval == nil)
+    }
+
     @Test func relativeLinksFallBackToTheFeedLinkWithoutDocumentURL() throws {
         let feed = try FeedParser.parse(try fixture("rss2_full.xml"), url: nil)
         #expect(feed.entries[1].link == "https://gazette.example.org/2026/02/lighthouse")

@@ -111,6 +111,8 @@ import Testing
         server.redirect("/loop-b", to: "/loop-a")
         let error = await fetchError(FetchRequest(url: url("/loop-a")))
         #expect(error?.code == .tooManyRedirects)
+        #expect(error?.message.contains("limits.max_redirects") == true)
+        #expect(server.requests(for: "/loop-a").count + server.requests(for: "/loop-b").count == 6)
     }
 
     @Test(arguments: [404, 500, 503])
@@ -134,6 +136,7 @@ import Testing
         server.route("/slow", TestResponse(body: Array("late".utf8), delay: .seconds(2)))
         let error = await fetchError(FetchRequest(url: url("/slow")), using: impatient)
         #expect(error?.code == .timeout)
+        #expect(error?.message.contains("limits.total_timeout") == true)
     }
 
     @Test func bodyOverLimitIsTooLarge() async throws {
@@ -160,10 +163,14 @@ import Testing
         #expect(small.body.count == 900)
     }
 
-    @Test func truncatedBodyIsNetworkError() async throws {
+    @Test func truncatedBodyIsTruncatedError() async throws {
         server.route("/truncated", .raw(Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort".utf8)))
         let error = await fetchError(FetchRequest(url: url("/truncated")))
-        #expect(error?.code == .network)
+        #expect(error?.code == .truncated)
+        #expect(error?.message.contains("truncated") == true)
+        // A connection closed without any answer is a network error.
+        server.route("/nothing", .raw([]))
+        #expect(await fetchError(FetchRequest(url: url("/nothing")))?.code == .network)
     }
 
     @Test func closedPortIsConnectError() async throws {
@@ -173,6 +180,14 @@ import Testing
         try await Task.sleep(for: .milliseconds(50))  // let the accept thread close the listening socket
         let error = await fetchError(FetchRequest(url: "http://127.0.0.1:\(port)/"))
         #expect(error?.code == .connect)
+        #expect(error?.message.contains("connection refused") == true)
+    }
+
+    @Test func unknownHostIsDNSError() async throws {
+        // .invalid is reserved (RFC 2606): no resolver ever answers it.
+        let error = await fetchError(FetchRequest(url: "http://herald-fetch-test.invalid/feed.xml"))
+        #expect(error?.code == .dns)
+        #expect(error?.message.contains("DNS") == true)
     }
 
     @Test func connectionsAreReusedAndCappedPerHost() async throws {

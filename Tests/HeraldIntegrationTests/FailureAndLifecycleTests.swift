@@ -86,10 +86,10 @@ import Testing
         #expect(stop.seconds < 5)
         #expect(errorPolls < 8, "a failing feed backs off (\(errorPolls) polls)")
         #expect(sandbox.events().allSatisfy { $0["seq"] is Int })
-        let state = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sandbox.stateDirectory + "/feeds/error.json"))) as? [String: Any])
+        let state = try #require(sandbox.schedule("error"))
         #expect((state["consecutive_errors"] as? Int ?? 0) >= 1)
         #expect(state["failing"] as? Bool == true)
+        #expect(state["reason_code"] as? String == "http_500")
     }
 
     @Test func unreachablePageKeepsTheFeedText() throws {

@@ -78,7 +78,7 @@ import Testing
 
     @Test(arguments: [
         "inject=fdatasync:error=EIO:when=1", "inject=fsync:error=EIO:when=1", "inject=fsync:error=EIO:when=3",
-        "inject=fsync:error=EIO:when=12", "inject=fsync:error=EIO:when=25",
+        "inject=fsync:error=EIO:when=12", "inject=syncfs:error=EIO:when=1",
     ])
     func failedSyncIsFatalAndHarmless(_ inject: String) throws {
         guard Self.strace != nil else {

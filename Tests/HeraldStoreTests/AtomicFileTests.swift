@@ -10,7 +10,7 @@ import Testing
             try AtomicFile.write(Array("hello".utf8), to: path)
             #expect(try AtomicFile.read(path) == Array("hello".utf8))
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            #expect((attributes[.posixPermissions] as? Int) == 0o644)
+            #expect((attributes[.posixPermissions] as? Int) == 0o640)
         }
     }
 
@@ -52,14 +52,14 @@ import Testing
 
     @Test func failureRemovesTemporaryFileAndReportsPath() throws {
         try withTemporaryDirectory { dir throws in
-            // The target is a non-empty directory, so rename fails after the temporary file was written.
+            // The target is a directory: refused before any temporary file is written.
             try FileManager.default.createDirectory(atPath: "\(dir)/target/inner", withIntermediateDirectories: true)
             let error = #expect(throws: StoreError.self) {
                 try AtomicFile.write(Array("x".utf8), to: "\(dir)/target")
             }
-            #expect(error?.code == .io)
+            #expect(error?.code == .wrongFileType)
             #expect(error?.path == "\(dir)/target")
-            #expect(error?.message.contains("rename") == true)
+            #expect(error?.message.contains("is a directory") == true)
             #expect(try directoryEntries(dir) == ["target"])
         }
     }
@@ -70,8 +70,8 @@ import Testing
             let error = #expect(throws: StoreError.self) {
                 try AtomicFile.write(Array("y".utf8), to: "\(dir)/file/child.json")
             }
-            #expect(error?.code == .invalidArgument)
-            #expect(error?.message.contains("not a directory") == true)
+            #expect(error?.code == .wrongFileType)
+            #expect(error?.message.contains("a directory belongs there") == true)
         }
     }
 

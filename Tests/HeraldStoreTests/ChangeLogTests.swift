@@ -168,7 +168,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
                 #expect(seqs.first == expectedFirst)
                 expectedFirst = (seqs.last ?? 0) + 1
                 let sealed = index < names.count - 1
-                #expect(try permissions(path) == (sealed ? 0o444 : 0o644))
+                #expect(try permissions(path) == (sealed ? 0o440 : 0o640))
             }
             #expect(try inode(live) == inode("\(dir)/changes/\(names.last!)"))
             #expect(try allEvents(dir).map(\.seq) == Array(1...30))
@@ -441,7 +441,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             #expect(handler.messages.contains { $0.level == .warning && $0.message.contains("torn") })
             let next = LogSegment.fileName(firstSeq: 3)
             #expect(try segmentNames(dir) == [Self.first, next])
-            #expect(try permissions("\(dir)/changes/\(Self.first)") == 0o444)
+            #expect(try permissions("\(dir)/changes/\(Self.first)") == 0o440)
             let sealedLines = try fileLines("\(dir)/changes/\(Self.first)")
             #expect(sealedLines.count == 3)
             #expect(sealedLines[2] == String(decoding: fragment, as: UTF8.self))
@@ -544,7 +544,7 @@ func allEvents(_ dir: String) throws -> [ChangeEvent] {
             _ = try reopened.appendAndWait([testEvent(2)])
             try reopened.close()
             #expect(try segmentNames(dir) == [Self.first, LogSegment.fileName(firstSeq: 2)])
-            #expect(try permissions("\(dir)/changes/\(Self.first)") == 0o444)
+            #expect(try permissions("\(dir)/changes/\(Self.first)") == 0o440)
             #expect(try allEvents(dir).map(\.type) == ["herald.article.created", "herald.article.created"])
         }
     }

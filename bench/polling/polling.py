@@ -480,7 +480,7 @@ def make_all_due(state):
             dirs[:] = []
             continue
         for name in files:
-            if not name.endswith(".json"):
+            if not (name.endswith(".json") or name.endswith(".ndjson")):
                 continue
             path = os.path.join(base, name)
             with open(path, "rb") as f:
@@ -488,12 +488,22 @@ def make_all_due(state):
             if b"next_poll" not in raw:
                 continue
             before = changed
-            doc = json.loads(raw)
-            walk(doc)
+            # One JSON document, or one per line (the schedule journal and its snapshot).
+            try:
+                docs, lines = [json.loads(raw)], False
+            except ValueError:
+                docs = [json.loads(line) for line in raw.splitlines() if line.strip()]
+                lines = True
+            for doc in docs:
+                walk(doc)
             if changed != before:
                 tmp = path + ".bench"
                 with open(tmp, "w") as f:
-                    json.dump(doc, f, sort_keys=True, separators=(",", ":"))
+                    if lines:
+                        for doc in docs:
+                            f.write(json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n")
+                    else:
+                        json.dump(docs[0], f, sort_keys=True, separators=(",", ":"))
                     f.flush()
                     os.fsync(f.fileno())
                 os.rename(tmp, path)
@@ -581,7 +591,8 @@ class Bench:
             log(f"N={n}: generated in {time.monotonic() - t:.0f} s")
         os.chmod(work, 0o755)
         self.nginx = Nginx(nginx_bin, os.path.join(work, "nginx"), self.site_root, hosts, port)
-        self.results = {"feeds": n, "pages": n * self.e, "entries": self.e, "hosts": len(hosts), "settings": self.settings}
+        self.results = {"feeds": n, "pages": n * self.e, "entries": self.e, "hosts": len(hosts),
+                        "settings": self.settings}
         self.feed_paths = {"/" + self.site.feed_path(i): i for i in range(n)}
 
     def config(self, name, feeds):
@@ -743,8 +754,8 @@ class Bench:
         m = min(self.n, self.args.fsync_feeds)
         feeds, r = range(m), {}
         delay = self.args.fsync_delay_us
-        trace = ["-ttt", "-e", "trace=fsync,fdatasync"]
-        for label, extra in (("plain", []), ("delay", [f"--inject=fdatasync,fsync:delay_enter={delay}"])):
+        trace = ["-ttt", "-e", "trace=fsync,fdatasync,syncfs"]
+        for label, extra in (("plain", []), ("delay", [f"--inject=fdatasync,fsync,syncfs:delay_enter={delay}"])):
             config, state = self.config(f"fsync-{label}", feeds)
             calls = os.path.join(self.work, f"strace-{label}.txt")
             daemon = Daemon(self.binary, config, self.work, f"fsync-{label}", strace=trace + ["-o", calls] + extra)
@@ -758,7 +769,7 @@ class Bench:
             r[label] = {"articles": out["articles"], "rate": rate, "done": out["done"],
                         "fsyncs": strace_calls(calls, daemon.ready_at, out["end"] + 2),
                         "fsyncs_total": strace_calls(calls)}
-            log(f"fsync {label}: {rate:.0f} articles/s, {r[label]['fsyncs']} fsync+fdatasync in the cycle")
+            log(f"fsync {label}: {rate:.0f} articles/s, {r[label]['fsyncs']} fsync+fdatasync+syncfs in the cycle")
             if label == "plain":
                 make_all_due(state)
                 calls = os.path.join(self.work, "strace-304.txt")
@@ -818,12 +829,12 @@ class Bench:
 
 
 def strace_calls(path, start=0.0, end=float("inf")):
-    """fsync and fdatasync calls in a `strace -ttt` log that started between `start` and `end`."""
+    """fsync, fdatasync and syncfs calls in a `strace -ttt` log that started between `start` and `end`."""
     total = 0
     try:
         with open(path) as f:
             for line in f:
-                m = re.match(r"(?:\d+ +)?(\d+\.\d+) (fsync|fdatasync)\(", line)
+                m = re.match(r"(?:\d+ +)?(\d+\.\d+) (fsync|fdatasync|syncfs)\(", line)
                 if m and start <= float(m.group(1)) <= end:
                     total += 1
     except FileNotFoundError:
@@ -892,10 +903,10 @@ def report(r):
     if "fsync" in r:
         fs = r["fsync"]
         p, d, q = fs["plain"], fs["delay"], fs["pass304"]
-        rows += [("FSYNC", f"{fs['feeds']} feeds, {fs['feeds'] * r['entries']} pages, under strace", ""),
-                 ("fsync+fdatasync per article (first cycle)", fmt(p["fsyncs"] / max(1, p["articles"]), digits=2)
+        rows += [("FSYNC", f"{fs['feeds']} feeds, {fs['feeds'] * r.get('entries', 20)} pages, under strace", ""),
+                 ("fsync+fdatasync+syncfs per article (first cycle)", fmt(p["fsyncs"] / max(1, p["articles"]), digits=2)
                   + f" ({p['fsyncs']:,} in the cycle, {p['fsyncs_total']:,} with start and stop)", ""),
-                 ("fsync+fdatasync per poll (304 pass)", fmt(q["fsyncs"] / max(1, q["polls"]), digits=2)
+                 ("fsync+fdatasync+syncfs per poll (304 pass)", fmt(q["fsyncs"] / max(1, q["polls"]), digits=2)
                   + f" ({q['polls']} polls, {q['s304']} 304s; {q['fsyncs_total']:,} with start and stop)", ""),
                  ("ingest rate, no delay (articles/s)", fmt(p["rate"], digits=0), ""),
                  (f"ingest rate, +{fs['delay_us'] / 1000:g} ms per fsync", fmt(d["rate"], digits=0)
@@ -954,7 +965,7 @@ def main():
     nginx_bin = ensure_tools()
     work = args.work or tempfile.mkdtemp(prefix="herald-polling-")
     os.makedirs(work, exist_ok=True)
-    os.chmod(work, 0o755)  # nginx's workers run as nobody and must reach the site
+    os.chmod(work, 0o755)  # nginx's workers run as another user and must reach the site
     hosts = loopback_hosts(args.hosts)
     port = args.port or free_port(hosts)
     log(f"work {work}, port {port}, herald {args.binary}")

@@ -26,17 +26,19 @@ struct ConfigReader {
 
     static let topLevelKeys: Set<String> = [
         "state_dir", "contact", "user_agent", "interval", "jitter", "allow_private_networks", "log_level", "limits",
-        "log", "near_duplicates", "feeds",
+        "log", "near_duplicates", "feeds", "min_interval", "max_interval", "first_poll_spread", "backlog",
+        "unconditional_every", "robots", "page_retries", "page_retry_delay", "entry_retention",
     ]
     static let logKeys: Set<String> = [
         "segment_max_bytes", "segment_max_age", "commit_delay", "retain_segments", "retain_age",
     ]
     static let limitKeys: Set<String> = [
         "max_body_bytes", "max_entries_per_feed", "per_host_connections", "concurrent_feeds", "concurrent_pages",
-        "connect_timeout", "total_timeout", "max_redirects", "max_backoff",
+        "connect_timeout", "total_timeout", "max_redirects", "max_backoff", "permanent_max_backoff", "per_host_delay",
+        "per_host_feed_delay", "parse_timeout",
     ]
     static let nearDuplicateKeys: Set<String> = ["enabled", "threshold", "minimum_words"]
-    static let feedKeys: Set<String> = ["id", "url", "interval", "tags"]
+    static let feedKeys: Set<String> = ["id", "url", "interval", "tags", "min_interval", "max_interval", "backlog"]
 
     mutating func read(_ root: Node) -> HeraldConfig {
         var config = HeraldConfig()
@@ -58,6 +60,24 @@ struct ConfigReader {
                 config.userAgentOverride = string(value, name)
             case "interval":
                 if let d = duration(value, name, minimum: .seconds(1)) { config.interval = d }
+            case "min_interval":
+                if let d = duration(value, name, minimum: .seconds(1)) { config.minInterval = d }
+            case "max_interval":
+                if let d = duration(value, name, minimum: .seconds(1)) { config.maxInterval = d }
+            case "first_poll_spread":
+                if let d = duration(value, name, minimum: .zero) { config.firstPollSpread = d }
+            case "backlog":
+                if let n = integer(value, name, 0...1_000_000) { config.backlog = n }
+            case "unconditional_every":
+                if let d = duration(value, name, minimum: .zero) { config.unconditionalEvery = d }
+            case "robots":
+                if let b = bool(value, name) { config.robots = b }
+            case "page_retries":
+                if let n = integer(value, name, 0...20) { config.pageRetries = n }
+            case "page_retry_delay":
+                if let d = duration(value, name, minimum: .seconds(1)) { config.pageRetryDelay = d }
+            case "entry_retention":
+                if let d = duration(value, name, minimum: .seconds(3600)) { config.entryRetention = d }
             case "jitter":
                 if let j = value.float, j >= 0, j <= 0.5 {
                     config.jitter = j
@@ -134,6 +154,14 @@ struct ConfigReader {
                 if let n = integer(value, field, 0...20) { limits.maxRedirects = n }
             case "max_backoff":
                 if let d = duration(value, field, minimum: .seconds(1)) { limits.maxBackoff = d }
+            case "permanent_max_backoff":
+                if let d = duration(value, field, minimum: .seconds(1)) { limits.permanentMaxBackoff = d }
+            case "per_host_delay":
+                if let d = duration(value, field, minimum: .zero) { limits.perHostDelay = d }
+            case "parse_timeout":
+                if let d = duration(value, field, minimum: .milliseconds(10)) { limits.parseTimeout = d }
+            case "per_host_feed_delay":
+                if let d = duration(value, field, minimum: .zero) { limits.perHostFeedDelay = d }
             default:
                 break  // reported by settings(_:section:known:)
             }
@@ -235,6 +263,12 @@ struct ConfigReader {
                     }
                 case "interval":
                     if let d = duration(value, "\(prefix).interval", minimum: .seconds(1)) { feed.interval = d } else { ok = false }
+                case "min_interval":
+                    if let d = duration(value, "\(prefix).min_interval", minimum: .seconds(1)) { feed.minInterval = d } else { ok = false }
+                case "max_interval":
+                    if let d = duration(value, "\(prefix).max_interval", minimum: .seconds(1)) { feed.maxInterval = d } else { ok = false }
+                case "backlog":
+                    if let n = integer(value, "\(prefix).backlog", 0...1_000_000) { feed.backlog = n } else { ok = false }
                 case "tags":
                     if case .sequence(let tags) = value {
                         feed.tags = tags.compactMap { $0.string }
@@ -244,7 +278,7 @@ struct ConfigReader {
                         fail(value, "\(prefix).tags", "must be a list of strings")
                     }
                 default:
-                    fail(key, "\(prefix).\(name)", "unknown feed setting (known: id, url, interval, tags)")
+                    fail(key, "\(prefix).\(name)", "unknown feed setting (known: \(Self.feedKeys.sorted().joined(separator: ", ")))")
                 }
             }
             if feed.id.isEmpty && ok { fail(item, "\(prefix).id", "missing: every feed needs an id"); ok = false }
@@ -261,12 +295,13 @@ struct ConfigReader {
             guard let url = URL(string: s), url.host?.isEmpty == false else { return nil }
             return s
         }
+        // Local files are named by their real path: the fetcher reads regular files only, never through a link.
         if lower.hasPrefix("file://") {
             guard let url = URL(string: s), url.path.hasPrefix("/") else { return nil }
-            return url.absoluteString
+            return url.resolvingSymlinksInPath().absoluteString
         }
         if s.contains("://") || s.isEmpty { return nil }
-        return URL(fileURLWithPath: resolvePath(s)).absoluteString
+        return URL(fileURLWithPath: resolvePath(s)).resolvingSymlinksInPath().absoluteString
     }
 
     func resolvePath(_ s: String) -> String {

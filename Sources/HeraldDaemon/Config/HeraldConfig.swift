@@ -9,12 +9,38 @@ public struct HeraldConfig: Sendable, Equatable {
         public var id: String
         /// Absolute URL: http(s), or file:// for local sources written in the config.
         public var url: String
-        /// Poll interval for this feed; nil means the default interval.
+        /// A fixed poll interval for this feed (no adaptation); nil: adaptive, starting from the default interval.
         public var interval: Duration?
+        /// Bounds of the adaptive interval for this feed; nil: the global `min_interval` / `max_interval`.
+        public var minInterval: Duration? = nil
+        public var maxInterval: Duration? = nil
+        /// Entries whose pages are fetched on the feed's first poll; nil: the global `backlog`.
+        public var backlog: Int? = nil
         /// Free-form labels copied into article records.
         public var tags: [String]
         /// Line of the feed in the config file (for messages).
         public var line: Int
+
+        public init(
+            id: String, url: String, interval: Duration? = nil, minInterval: Duration? = nil,
+            maxInterval: Duration? = nil, backlog: Int? = nil, tags: [String] = [], line: Int = 0
+        ) {
+            self.id = id
+            self.url = url
+            self.interval = interval
+            self.minInterval = minInterval
+            self.maxInterval = maxInterval
+            self.backlog = backlog
+            self.tags = tags
+            self.line = line
+        }
+
+        /// Whether `other` is the same feed with the same settings; where it stands in the file does not count.
+        public func sameSchedule(as other: FeedConfig) -> Bool {
+            var a = self
+            a.line = other.line
+            return a == other
+        }
     }
 
     /// Limits applied to fetching and parsing.
@@ -35,8 +61,17 @@ public struct HeraldConfig: Sendable, Equatable {
         public var totalTimeout: Duration = .seconds(30)
         /// Redirects followed at most.
         public var maxRedirects: Int = 5
-        /// Longest wait between polls of a failing feed.
+        /// Longest wait between polls of a feed failing for reasons that pass (timeouts, 5xx, 429).
         public var maxBackoff: Duration = .seconds(6 * 3600)
+        /// Longest wait between polls of a feed failing for reasons that look permanent (404, not a feed, DNS for
+        /// a day); such a feed is still polled at this interval, never dropped.
+        public var permanentMaxBackoff: Duration = .seconds(86_400)
+        /// The longest one feed or page may take to parse and extract; past it the document fails.
+        public var parseTimeout: Duration = .seconds(10)
+        /// Least time between the starts of two page requests to one host.
+        public var perHostDelay: Duration = .seconds(1)
+        /// Least time between the starts of two feed requests to one host (0: only the connection limit).
+        public var perHostFeedDelay: Duration = .zero
     }
 
     /// How the change log is written, rotated and retained.
@@ -75,8 +110,25 @@ public struct HeraldConfig: Sendable, Equatable {
     public var contact: String?
     /// Explicit User-Agent; when nil one is built from the version and `contact`.
     public var userAgentOverride: String?
-    /// Default poll interval.
+    /// The interval of a feed before Herald has learned how often it publishes.
     public var interval: Duration = .seconds(15 * 60)
+    /// Bounds of the adaptive interval (each feed may override them).
+    public var minInterval: Duration = .seconds(5 * 60)
+    public var maxInterval: Duration = .seconds(86_400)
+    /// First polls (new feeds, and feeds overdue at start) are spread over this much time per 1,000 feeds.
+    public var firstPollSpread: Duration = .seconds(60)
+    /// On a feed's first poll only this many of its newest entries get their pages fetched; older ones are
+    /// remembered as seen.
+    public var backlog: Int = 20
+    /// Every feed is fetched without validators at least this often (0: never), to catch lying 304s.
+    public var unconditionalEvery: Duration = .seconds(86_400)
+    /// Fetch article pages only where the host's robots.txt allows Herald.
+    public var robots: Bool = true
+    /// Attempts at a page that failed (its article keeps the feed's text meanwhile), and the first wait.
+    public var pageRetries: Int = 4
+    public var pageRetryDelay: Duration = .seconds(10 * 60)
+    /// Entries that left their feed are kept as compact tombstones (key hash and article id) this long.
+    public var entryRetention: Duration = .seconds(180 * 86_400)
     /// Fraction of the interval added or removed at random (0...0.5).
     public var jitter: Double = 0.1
     /// Fetch pages that resolve to loopback, private or link-local addresses.

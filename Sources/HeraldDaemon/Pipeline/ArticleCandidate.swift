@@ -7,6 +7,10 @@ struct ArticleCandidate: Sendable {
     var entryKey: String
     var fingerprint: String
     var record: ArticleRecord
+    /// Canonical URLs of the article (link, final URL, rel=canonical, og:url).
+    var aliases: [String] = []
+    /// Set when the page failed and will be fetched again.
+    var pageRetry: FeedState.PageRetry? = nil
 
     /// The `data` of the `article.*` event for this candidate.
     func eventData(path: String) -> [String: JSONValue] {
@@ -20,6 +24,7 @@ struct ArticleCandidate: Sendable {
             "path": .string(path),
             "source": .string(record.extraction.source),
             "fingerprint": .string(fingerprint),
+            "aliases": .array(aliases.map(JSONValue.string)),
         ]
     }
 }

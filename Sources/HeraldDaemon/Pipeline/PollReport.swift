@@ -12,10 +12,15 @@ public struct PollReport: Sendable, Equatable {
     public var pageFailures = 0
     /// The server answered 304 Not Modified.
     public var notModified = false
-    /// Why the poll failed, if it did.
+    /// Why the poll failed, if it did, and its `reason_code`.
     public var failure: String?
-    /// When the feed should be polled next (interval with jitter, or backoff after a failure).
-    public var nextPoll: Date = Date()
+    public var reasonCode: String?
+    /// The HTTP status of the feed's response, if there was one.
+    public var status: Int?
+    /// When the scheduler should come back to the feed (its next poll or an earlier page retry); nil: gone.
+    public var nextPoll: Date?
+    /// Publication dates of the entries not seen before (nil for undated ones), for the adaptive interval.
+    var newEntryDates: [Date?] = []
 
     public init(feedID: String) {
         self.feedID = feedID

@@ -13,9 +13,13 @@ public enum ControlClient {
         guard connected == 0 else { throw SocketError("cannot connect to the daemon at \(socketPath)", errno: errno) }
         var line = Array(try JSONEncoder().encode(request))
         line.append(0x0A)
-        guard ControlServer.writeAll(fd, line) else { throw SocketError("cannot send the request", errno: errno) }
-        guard let answer = ControlServer.readLine(fd, limit: 16 << 20) else {
-            throw SocketError("the daemon closed the connection without an answer", errno: 0)
+        // A re-ingest of every feed may take long: the client waits a day at most.
+        let deadline = ContinuousClock.now + .seconds(86_400)
+        guard ControlServer.writeAll(fd, line, deadline: deadline) else {
+            throw SocketError("cannot send the request", errno: errno)
+        }
+        guard case .line(let answer) = ControlServer.readLine(fd, limit: 16 << 20, deadline: deadline) else {
+            throw SocketError("the daemon closed the connection without a complete answer", errno: 0)
         }
         return try JSONDecoder().decode(ControlResponse.self, from: Data(answer))
     }

@@ -16,13 +16,23 @@ public struct ArticleRecord: Codable, Sendable, Equatable {
         public var encoding: String?
     }
 
-    /// What the feed said about the entry.
+    /// What the feed said about the entry. `summary` and `content` are the feed's HTML as it came (for those who
+    /// want it); `summary_html` and `content_html` are the same with everything active removed (scripts, styles,
+    /// event handlers, javascript:/data: URLs except images, frames, forms, objects): render those.
     public struct FeedEntryInfo: Codable, Sendable, Equatable {
         public var guid: String?
         public var title: String?
         public var summary: String?
         public var published: String?
         public var updated: String?
+        public var content: String? = nil
+        public var summaryHTML: String? = nil
+        public var contentHTML: String? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case guid, title, summary, published, updated, content
+            case summaryHTML = "summary_html", contentHTML = "content_html"
+        }
     }
 
     public var id: String

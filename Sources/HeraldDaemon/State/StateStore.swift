@@ -38,10 +38,10 @@ public struct StateStore: Sendable {
 
     func articlePath(hash: String) -> String { directory + "/" + Self.articleRelativePath(hash: hash) }
 
-    /// Creates the directory tree.
+    /// Creates the directory tree (0750 narrowed by the umask; no planted link is followed below `directory`).
     public func prepare() throws {
-        for sub in ["", "/feeds", "/articles", "/articles/.staging"] {
-            try FileManager.default.createDirectory(atPath: directory + sub, withIntermediateDirectories: true)
+        for sub in ["feeds", "articles/.staging"] {
+            try AtomicFile.createDirectories(sub, in: directory)
         }
     }
 
@@ -64,6 +64,24 @@ public struct StateStore: Sendable {
         try AtomicFile.write(StateJSON.encode(state), to: feedPath(state.id))
     }
 
+    /// Writes several feed states crash-safely with two `syncfs` in all instead of two fsyncs each: every new
+    /// content goes to `<id>.json.pending`, is made durable, then renamed over `<id>.json`, and the names are made
+    /// durable. After a crash each file is the old or the new state; a `.pending` left over is ignored.
+    func saveFeeds(_ states: [FeedState]) throws {
+        guard states.count > 1 else {
+            if let state = states.first { try saveFeed(state) }
+            return
+        }
+        for state in states {
+            try AtomicFile.write(StateJSON.encode(state), to: feedPath(state.id) + ".pending", durability: .deferred)
+        }
+        try AtomicFile.syncFilesystem(containing: directory + "/feeds")
+        for state in states {
+            try AtomicFile.move(feedPath(state.id) + ".pending", to: feedPath(state.id), syncDirectories: false)
+        }
+        try AtomicFile.syncFilesystem(containing: directory + "/feeds")
+    }
+
     /// Reads the article stored under `hash`, nil when there is none.
     public func loadArticle(hash: String) throws -> ArticleRecord? {
         guard let bytes = try AtomicFile.read(articlePath(hash: hash)) else { return nil }
@@ -77,8 +95,15 @@ public struct StateStore: Sendable {
     func stagedPath(hash: String) -> String { directory + "/articles/.staging/" + hash + ".json" }
 
     /// Writes an article file into the staging directory (crash-safe), before its event is logged.
+    /// The file is durable only after ``syncStaging()`` (called once for a batch, before the batch's events are
+    /// appended): one `syncfs` for the whole batch instead of two fsyncs per file.
     func stageArticle(_ record: ArticleRecord) throws {
-        try AtomicFile.write(StateJSON.encode(record), to: stagedPath(hash: record.contentHash))
+        try AtomicFile.write(StateJSON.encode(record), to: stagedPath(hash: record.contentHash), durability: .deferred)
+    }
+
+    /// Makes the files staged so far durable, contents and names.
+    func syncStaging() throws {
+        try AtomicFile.syncFilesystem(containing: directory + "/articles/.staging")
     }
 
     func stagedArticleExists(hash: String) -> Bool {
@@ -86,16 +111,37 @@ public struct StateStore: Sendable {
     }
 
     /// Moves a staged article file to its public path (rename, then fsync of both directories).
-    func publishStagedArticle(hash: String) throws {
-        try AtomicFile.move(stagedPath(hash: hash), to: articlePath(hash: hash))
+    ///
+    /// With `durable: false` the directories are not synced: a crash may undo the move, leaving the file in the
+    /// staging directory, where recovery finds it again (its hash is referenced by a feed state or a replayed
+    /// event) and publishes it.
+    func publishStagedArticle(hash: String, durable: Bool = true) throws {
+        try AtomicFile.move(stagedPath(hash: hash), to: articlePath(hash: hash), syncDirectories: durable)
     }
 
-    /// Deletes staged files left by a crash before their event was logged; returns how many.
-    func discardStagedArticles() throws -> Int {
+    /// Publishes staged files whose hash `isReferenced` (their event was durable, a move was lost in a crash) and
+    /// deletes the others (left by a crash before their event was logged); returns how many were deleted and
+    /// published.
+    func settleStagedArticles(isReferenced: (String) -> Bool) throws -> (discarded: Int, published: Int) {
         let dir = directory + "/articles/.staging"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        try AtomicFile.removeAll(names, in: dir)
-        return names.count
+        var discard: [String] = []
+        var published = 0
+        for name in names {
+            let hash = name.hasSuffix(".json") ? String(name.dropLast(5)) : ""
+            if !hash.isEmpty, !hash.hasPrefix("."), isReferenced(hash) {
+                if articleExists(hash: hash) {
+                    discard.append(name)
+                } else {
+                    try publishStagedArticle(hash: hash)
+                    published += 1
+                }
+            } else {
+                discard.append(name)
+            }
+        }
+        try AtomicFile.removeAll(discard, in: dir)
+        return (discard.count, published)
     }
 
     func loadLedgerMeta() throws -> LedgerMeta {

@@ -45,17 +45,24 @@ final class Sandbox: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Writes a configuration polling `feeds` (id, url) every `interval`.
-    func writeConfig(feeds: [(String, String)], interval: String = "1h", extra: String = "") throws {
+    /// Writes a configuration polling `feeds` (id, url) every `interval` (the adaptive interval held there).
+    /// `limits` replaces the default extra limits (no delay between a host's page requests).
+    func writeConfig(
+        feeds: [(String, String)], interval: String = "1h", extra: String = "", limits: String = "  per_host_delay: 0s"
+    ) throws {
         var text = """
             state_dir: state
             contact: mailto:tests@example.org
             interval: \(interval)
+            min_interval: \(interval)
+            max_interval: \(interval)
+            first_poll_spread: 0s
             jitter: 0
             log_level: info
             limits:
               total_timeout: 2s
               connect_timeout: 1s
+            \(limits)
             \(extra)
             feeds:
 
@@ -104,6 +111,21 @@ final class Sandbox: @unchecked Sendable {
         return text.split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
         }
+    }
+
+    /// A feed's schedule record (the newest in `schedule-snapshot.ndjson` and `schedule.ndjson`).
+    func schedule(_ id: String) -> [String: Any]? {
+        var best: [String: Any]? = nil
+        for name in ["schedule-snapshot.ndjson", "schedule.ndjson"] {
+            guard let text = try? String(contentsOfFile: stateDirectory + "/" + name, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n") {
+                guard let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                    record["id"] as? String == id
+                else { continue }
+                if (record["revision"] as? Int ?? 0) >= (best?["revision"] as? Int ?? -1) { best = record }
+            }
+        }
+        return best
     }
 
     func events(ofType type: String) -> [[String: Any]] {
