@@ -574,13 +574,16 @@ class Bench:
                     shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
         os.makedirs(self.site_root, exist_ok=True)
         self.settings = settings_for(self.binary, work, args.herald_setting)
-        self.site = sitegen.Site(self.site_root, hosts, port, n)
+        self.e = args.entries
+        self.site = sitegen.Site(self.site_root, hosts, port, n, entries=self.e)
         marker = os.path.join(work, "site.json")
         identity = {"feeds": n, "hosts": hosts, "port": port, "version": 1}
+        if self.e != 20:
+            identity["entries"] = self.e
         if os.path.exists(marker) and json.load(open(marker)) == identity:
             log(f"N={n}: reusing the generated site in {self.site_root}")
         else:
-            log(f"N={n}: generating {n} feeds and {n * 20} pages on {len(hosts)} hosts")
+            log(f"N={n}: generating {n} feeds and {n * self.e} pages on {len(hosts)} hosts")
             t = time.monotonic()
             self.site.generate()
             with open(marker, "w") as f:
@@ -588,7 +591,8 @@ class Bench:
             log(f"N={n}: generated in {time.monotonic() - t:.0f} s")
         os.chmod(work, 0o755)
         self.nginx = Nginx(nginx_bin, os.path.join(work, "nginx"), self.site_root, hosts, port)
-        self.results = {"feeds": n, "pages": n * 20, "hosts": len(hosts), "settings": self.settings}
+        self.results = {"feeds": n, "pages": n * self.e, "entries": self.e, "hosts": len(hosts),
+                        "settings": self.settings}
         self.feed_paths = {"/" + self.site.feed_path(i): i for i in range(n)}
 
     def config(self, name, feeds):
@@ -661,8 +665,8 @@ class Bench:
         daemon = Daemon(self.binary, config, self.work, "first")
         daemon.wait_ready()
         self.changes = ChangeLog(self.state)
-        out = self.wait_cycle(daemon, self.changes, daemon.started, range(n), n * 20, "first cycle",
-                              self.timeout(n * 20))
+        out = self.wait_cycle(daemon, self.changes, daemon.started, range(n), n * self.e, "first cycle",
+                              self.timeout(n * self.e))
         r["herald_first"] = {"wall": out["end"] - daemon.started, "cpu": daemon.cpu(), "hwm_mb": daemon.hwm_mb(),
                              "done": out["done"], "articles": out["articles"], "feeds_asked": out["feeds_asked"],
                              "ready_s": daemon.ready_at - daemon.started}
@@ -757,8 +761,8 @@ class Bench:
             daemon = Daemon(self.binary, config, self.work, f"fsync-{label}", strace=trace + ["-o", calls] + extra)
             daemon.wait_ready()
             changes = ChangeLog(state)
-            out = self.wait_cycle(daemon, changes, daemon.started, feeds, m * 20, f"fsync {label}",
-                                  self.timeout(m * 20) * (4 if extra else 1))
+            out = self.wait_cycle(daemon, changes, daemon.started, feeds, m * self.e, f"fsync {label}",
+                                  self.timeout(m * self.e) * (4 if extra else 1))
             rate = out["articles"] / max(1e-9, out["end"] - daemon.ready_at)
             time.sleep(2)
             daemon.stop()
@@ -804,13 +808,20 @@ class Bench:
             res[jobs] = {"pages": count, "wall": wall, "rate": count / wall, "cpu": usage.ru_utime + usage.ru_stime}
         self.results["extract"] = res
 
-    def run(self):
+    def run(self, save):
+        """Runs the phases, calling `save(results)` after each. A first cycle that did not complete leaves the
+        state unfit for the restart and steady phases, so they are skipped then."""
         try:
             self.first_cycle()
-            self.restart()
-            self.steady()
+            save(self.results)
+            if self.results["herald_first"]["done"]:
+                self.restart()
+                save(self.results)
+                self.steady()
+                save(self.results)
             if not self.args.no_fsync:
                 self.fsyncs()
+                save(self.results)
             self.extract_dir()
         finally:
             self.nginx.stop()
@@ -852,7 +863,7 @@ def answered(section):
 
 
 def report(r):
-    hf, cf, hs, cs = r["herald_first"], r["curl_first"], r["herald_steady"], r["curl_steady"]
+    hf, cf = r["herald_first"], r["curl_first"]
     n = r["feeds"]
     rows = [("FIRST CYCLE", f"{n:,} feeds, {r['pages']:,} pages", ""),
             ("wall time (s)", fmt(hf["wall"]) + ("" if hf["done"] else " (incomplete)"),
@@ -863,7 +874,10 @@ def report(r):
             ("articles in the change log", f"{hf['articles']:,} / {r['pages']:,}", ""),
             ("most requests/s to one host (all hosts)", busy(hf), busy(cf)),
             ("requests (answered other than 200/304)", answered(hf), answered(cf)),
-            ("pages/s (first cycle)", fmt(hf["pages_per_s"], digits=0), ""),
+            ("pages/s (first cycle)", fmt(hf["pages_per_s"], digits=0), "")]
+    if "herald_steady" in r:
+        hs, cs = r["herald_steady"], r["curl_steady"]
+        rows += [
             ("STEADY CYCLE", f"10% of feeds gained 1 entry; {r['steady_method']}", ""),
             ("time until all polled + new articles (s)",
              fmt(hs["wall"], digits=2) + ("" if hs["done"] else " (incomplete)"), fmt(cs["wall"], digits=2)),
@@ -884,10 +898,12 @@ def report(r):
             ("STATE", "", ""),
             ("state directory", f"{r['state']['files']:,} files, {r['state']['bytes'] / 2**20:,.1f} MiB "
              f"({r['state']['disk'] / 2**20:,.1f} MiB on disk)", "")]
+    else:
+        rows.append(("STEADY CYCLE", "skipped: the first cycle did not complete", ""))
     if "fsync" in r:
         fs = r["fsync"]
         p, d, q = fs["plain"], fs["delay"], fs["pass304"]
-        rows += [("FSYNC", f"{fs['feeds']} feeds, {fs['feeds'] * 20} pages, under strace", ""),
+        rows += [("FSYNC", f"{fs['feeds']} feeds, {fs['feeds'] * r.get('entries', 20)} pages, under strace", ""),
                  ("fsync+fdatasync+syncfs per article (first cycle)", fmt(p["fsyncs"] / max(1, p["articles"]), digits=2)
                   + f" ({p['fsyncs']:,} in the cycle, {p['fsyncs_total']:,} with start and stop)", ""),
                  ("fsync+fdatasync+syncfs per poll (304 pass)", fmt(q["fsyncs"] / max(1, q["polls"]), digits=2)
@@ -915,6 +931,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--feeds", type=int, action="append", help="feed counts to run (repeatable; default 1000 10000)")
     p.add_argument("--quick", action="store_true", help="N=200 only, a few minutes")
+    p.add_argument("--entries", type=int, default=20, help="entries (and pages) per feed (default 20)")
     p.add_argument("--hosts", type=int, default=100, help="loopback host addresses (default 100)")
     p.add_argument("--fsync-delay-us", type=int, default=4000, help="delay added to each fsync (default 4000)")
     p.add_argument("--fsync-feeds", type=int, default=100, help="feeds in the fsync runs (default 100)")
@@ -956,7 +973,12 @@ def main():
     try:
         for n in args.feeds:
             wdir = os.path.join(work, f"n{n}")
-            res = Bench(args, n, wdir, nginx_bin, hosts, port).run()
+            def save(partial):
+                if args.json:
+                    with open(args.json, "w") as f:
+                        json.dump(all_results + [partial], f, indent=1)
+
+            res = Bench(args, n, wdir, nginx_bin, hosts, port).run(save)
             all_results.append(res)
             print(f"\n== Herald polling benchmark: {n:,} feeds on {len(hosts)} hosts, curl --parallel-max "
                   f"{args.curl_parallel} ==")

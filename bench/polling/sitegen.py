@@ -127,10 +127,9 @@ def iso(when):
 class Site:
     """The files of N feeds over the given hosts, under `root` (nginx's document root)."""
 
-    ENTRIES = 20
-
-    def __init__(self, root, hosts, port, feeds, seed=8):
+    def __init__(self, root, hosts, port, feeds, entries=20, seed=8):
         self.root, self.hosts, self.port, self.count, self.seed = root, hosts, port, feeds, seed
+        self.ENTRIES = entries
         self.base = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
         rng = random.Random(seed)
         self.publishers = [publisher(i, rng) for i in range(len(hosts))]
@@ -216,7 +215,7 @@ us</a></li><li><a href="/contact">Contact</a></li><li><a href="/privacy">Privacy
 """
 
     def write_feed(self, feed):
-        """Writes feed `feed` (its newest 20 entries) and every page it links to that does not exist yet."""
+        """Writes feed `feed` (its newest ENTRIES entries) and every page it links to that does not exist yet."""
         newest = self.newest[feed]
         entries = [self.entry(feed, n) for n in range(newest, newest - self.ENTRIES, -1)]
         for e in entries:
