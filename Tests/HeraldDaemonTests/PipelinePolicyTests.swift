@@ -104,5 +104,11 @@ import Testing
         #expect(!SystemdNotifier(environment: [:]).notify("READY=1"))
         #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "2000000"]) == .seconds(1))
         #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "2000000", "WATCHDOG_PID": "1"]) == nil)
+        // A listener that stops reading: once its buffer is full, messages are dropped, never waited for.
+        var refused = 0
+        for i in 0..<5_000 where !notifier.notify("STATUS=message \(i) " + String(repeating: "x", count: 200)) {
+            refused += 1
+        }
+        #expect(refused > 0)
     }
 }

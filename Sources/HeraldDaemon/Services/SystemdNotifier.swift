@@ -12,7 +12,8 @@ public struct SystemdNotifier: Sendable {
     /// Whether a service manager listens.
     public var isActive: Bool { socketPath != nil }
 
-    /// Sends `message` (lines such as `READY=1\nSTATUS=…`). Failures are ignored: systemd may be gone.
+    /// Sends `message` (lines such as `READY=1\nSTATUS=…`). Failures are ignored: systemd may be gone. Never
+    /// blocks: a listener that stopped reading (its buffer full) loses the message instead of stalling the daemon.
     @discardableResult
     public func notify(_ message: String) -> Bool {
         guard let socketPath else { return false }
@@ -21,7 +22,7 @@ public struct SystemdNotifier: Sendable {
         defer { close(fd) }
         let payload = Array(message.utf8)
         let sent = UnixSocketAddress.with(socketPath) { address, length in
-            payload.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), address, length) }
+            payload.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), address, length) }
         }
         return sent == payload.count
     }
