@@ -41,6 +41,9 @@ enum EventType {
 actor ArticleLedger {
     /// The ledger's own thread: its decisions and its blocking fsyncs never occupy the cooperative pool.
     private nonisolated let executor = ThreadExecutor(name: "ledger")
+    /// The thread a group's syncs run on, so that the ledger answers (schedules, decisions for the next group)
+    /// while the disk works.
+    private nonisolated let syncThread = BlockingWorkers(count: 1, name: "ledger-sync")
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     /// The article whose file holds a text: its id and its feed (interned), in 16 bytes.
@@ -496,7 +499,8 @@ actor ArticleLedger {
 
     private func write(_ group: Group) async throws {
         // The staged files are durable, contents and names, before any event names them.
-        if !group.publish.isEmpty { try store.syncStaging() }
+        let store = self.store
+        if !group.publish.isEmpty { try await syncThread.run { try store.syncStaging() } }
         if !group.events.isEmpty {
             let written = try changeLog.enqueue(group.events)
             try await changeLog.waitDurable(through: written.last!.seq)
@@ -515,7 +519,8 @@ actor ArticleLedger {
             states.append(state)
             noteRetries(state)
         }
-        try store.saveFeeds(states)
+        let written = states
+        try await syncThread.run { try store.saveFeeds(written) }
     }
 
     /// Takes the decision for one candidate against the in-memory state and updates it; stages the article file.
