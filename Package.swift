@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "HeraldExtract", dependencies: ["HeraldHTML"]),
         .target(name: "HeraldStore", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "HeraldSimilarity"),
+        .target(name: "HeraldEnrich", dependencies: ["HeraldSimilarity"]),
         .executableTarget(name: "HeraldSimilarityBench", dependencies: ["HeraldSimilarity"]),
         .target(
             name: "HeraldDaemon",
@@ -74,6 +75,7 @@ let package = Package(
         .testTarget(name: "HeraldExtractTests", dependencies: ["HeraldExtract"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore"]),
         .testTarget(name: "HeraldSimilarityTests", dependencies: ["HeraldSimilarity"]),
+        .testTarget(name: "HeraldEnrichTests", dependencies: ["HeraldEnrich"]),
         .testTarget(name: "HeraldDaemonTests", dependencies: ["HeraldDaemon"]),
         .testTarget(
             name: "HeraldIntegrationTests",

@@ -1,0 +1,4 @@
+struct AmountExtractor {
+    let text: TokenizedText
+    func extract() -> [Amount] { [] }
+}

@@ -1,0 +1,107 @@
+/// Folds the spellings of one name to one key, so that outlets that transliterate differently agree.
+///
+/// Per word: lowercased, diacritics and apostrophes dropped, `&` read as "and", then Russian/Slavic
+/// romanisation variants folded: `ks` → `x` (Aleksandr, Alexander), final `-ey`/`-ei` → `ei` (Andrey, Andrei),
+/// final `-iy`/`-yi`/`-ii` → `i` and a final `y` after a consonant → `i` (Dmitriy, Dmitry, Yury, Yuri),
+/// `-ndr` at the end → `-nder` (Aleksandr → alexander), `kh` → `h`, `yu`/`iu`/`ju` at the start → `yu`, and `ie`
+/// → `ye` after a vowel-less start is left alone. The key is what ids are made of; display names keep the text.
+public enum NameNormalizer {
+    /// The normalised key of one word.
+    public static func key(word: String) -> String {
+        var scalars: [Unicode.Scalar] = []
+        for scalar in word.lowercased().decomposedScalars {
+            if scalar.properties.generalCategory == .nonspacingMark { continue }
+            if scalar == "'" || scalar == "\u{2019}" || scalar == "." { continue }
+            scalars.append(scalar)
+        }
+        var text = String(String.UnicodeScalarView(scalars))
+        if text == "&" { return "and" }
+        guard text.unicodeScalars.allSatisfy({ $0.isASCII }), text.count > 2 else { return text }
+        text = text.replacing("ks", with: "x")
+        text = text.replacing("kh", with: "h")
+        if text.hasPrefix("iu") || text.hasPrefix("ju") { text = "yu" + text.dropFirst(2) }
+        if text.hasSuffix("ndr") { text = String(text.dropLast(3)) + "nder" }
+        for suffix in ["iy", "yi", "ii", "ij"] where text.hasSuffix(suffix) && text.count > 4 {
+            text = String(text.dropLast(2)) + "i"
+            return text
+        }
+        if text.hasSuffix("ey") { return String(text.dropLast(2)) + "ei" }
+        if text.hasSuffix("y"), let before = text.dropLast().last, !"aeiouy".contains(before) {
+            return String(text.dropLast()) + "i"
+        }
+        return text
+    }
+
+    /// The key of a name: word keys joined by single spaces (hyphens and dashes count as spaces).
+    public static func key(name: String) -> String {
+        words(of: name).map { key(word: $0) }.joined(separator: " ")
+    }
+
+    /// A name's id slug: its key with spaces as `-` and anything but letters and digits dropped.
+    public static func slug(name: String) -> String {
+        var out = ""
+        var pendingDash = false
+        for scalar in key(name: name).unicodeScalars {
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                if pendingDash && !out.isEmpty { out.append("-") }
+                pendingDash = false
+                out.unicodeScalars.append(scalar)
+            } else {
+                pendingDash = true
+            }
+        }
+        return out
+    }
+
+    /// The words of a name, split at white space, hyphens and dashes; `&` is a word.
+    static func words(of name: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        for scalar in name.unicodeScalars {
+            if scalar.properties.isWhitespace || "-\u{2010}\u{2011}\u{2013}\u{2014}/".unicodeScalars.contains(scalar) {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            } else if scalar == "&" {
+                if !current.isEmpty { words.append(current) }
+                words.append("&")
+                current = ""
+            } else {
+                current.unicodeScalars.append(scalar)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+}
+
+extension String {
+    var decomposedScalars: [Unicode.Scalar] {
+        // Canonical decomposition for Latin letters with diacritics (é → e + ◌́), without Foundation.
+        var out: [Unicode.Scalar] = []
+        for scalar in unicodeScalars {
+            if let mapping = scalar.properties.canonicalCombiningClass == .notReordered
+                ? Self.latinFold[scalar] : nil
+            {
+                out.append(mapping)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Letters with diacritics that names commonly carry, folded to their base letter.
+    static let latinFold: [Unicode.Scalar: Unicode.Scalar] = {
+        var table: [Unicode.Scalar: Unicode.Scalar] = [:]
+        let groups: [(String, Unicode.Scalar)] = [
+            ("àáâãäåāăą", "a"), ("çćĉċč", "c"), ("ďđ", "d"), ("èéêëēĕėęě", "e"), ("ĝğġģ", "g"), ("ĥħ", "h"),
+            ("ìíîïĩīĭįı", "i"), ("ĵ", "j"), ("ķ", "k"), ("ĺļľŀł", "l"), ("ñńņňŉ", "n"), ("òóôõöøōŏő", "o"),
+            ("ŕŗř", "r"), ("śŝşšș", "s"), ("ţťŧț", "t"), ("ùúûüũūŭůűų", "u"), ("ŵ", "w"), ("ýÿŷ", "y"),
+            ("źżž", "z"),
+        ]
+        for (letters, base) in groups {
+            for scalar in letters.unicodeScalars { table[scalar] = base }
+        }
+        return table
+    }()
+}

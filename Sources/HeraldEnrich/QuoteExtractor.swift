@@ -1,0 +1,5 @@
+struct QuoteExtractor {
+    let text: TokenizedText
+    let entities: [Entity]
+    func extract() -> [Quote] { [] }
+}
