@@ -129,7 +129,7 @@ extension EntityExtractor.Context {
         // Then untyped words and heading windows: only what coreference or a context cue supports.
         let rest = candidates.indices.filter { candidates[$0].type == nil || candidates[$0].heading }
             .sorted { (candidates[$0].words, -candidates[$0].order) > (candidates[$1].words, -candidates[$1].order) }
-        var claimed: [Range<Int>] = []
+        var claimed: [Range<Int>] = clusters.flatMap { $0.mentions.map { $0.start..<$0.end } }
         for index in rest {
             let candidate = candidates[index]
             if claimed.contains(where: { $0.overlaps(candidate.start..<candidate.end) }) { continue }
@@ -174,7 +174,9 @@ extension EntityExtractor.Context {
                 aliases.append(mention.text)
             }
             return Entity(
-                id: cluster.type.rawValue + ":" + NameNormalizer.slug(name: cluster.name), name: cluster.name,
+                id: cluster.type.rawValue + ":"
+                    + NameNormalizer.slug(name: cluster.name, transliterate: cluster.type == .person),
+                name: cluster.name,
                 type: cluster.type, aliases: aliases, mentions: mentions)
         }
     }

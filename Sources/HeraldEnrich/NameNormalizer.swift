@@ -7,7 +7,10 @@
 /// → `ye` after a vowel-less start is left alone. The key is what ids are made of; display names keep the text.
 public enum NameNormalizer {
     /// The normalised key of one word.
-    public static func key(word: String) -> String {
+    public static func key(word: String) -> String { key(word: word, transliterate: true) }
+
+    /// A word lowercased, without diacritics and apostrophes; with `transliterate`, variants folded too.
+    static func key(word: String, transliterate: Bool) -> String {
         var scalars: [Unicode.Scalar] = []
         for scalar in word.lowercased().decomposedScalars {
             if scalar.properties.generalCategory == .nonspacingMark { continue }
@@ -16,7 +19,7 @@ public enum NameNormalizer {
         }
         var text = String(String.UnicodeScalarView(scalars))
         if text == "&" { return "and" }
-        guard text.unicodeScalars.allSatisfy({ $0.isASCII }), text.count > 2 else { return text }
+        guard transliterate, text.unicodeScalars.allSatisfy({ $0.isASCII }), text.count > 2 else { return text }
         text = text.replacing("ks", with: "x")
         text = text.replacing("kh", with: "h")
         if text.hasPrefix("iu") || text.hasPrefix("ju") { text = "yu" + text.dropFirst(2) }
@@ -37,11 +40,13 @@ public enum NameNormalizer {
         words(of: name).map { key(word: $0) }.joined(separator: " ")
     }
 
-    /// A name's id slug: its key with spaces as `-` and anything but letters and digits dropped.
-    public static func slug(name: String) -> String {
+    /// A name's id slug: lowercased words joined by `-`, anything but letters and digits dropped; with
+    /// `transliterate` (person names) the words are keys, so "Andrey" and "Andrei" give one slug.
+    public static func slug(name: String, transliterate: Bool = true) -> String {
         var out = ""
         var pendingDash = false
-        for scalar in key(name: name).unicodeScalars {
+        let folded = words(of: name).map { key(word: $0, transliterate: transliterate) }.joined(separator: " ")
+        for scalar in folded.unicodeScalars {
             if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
                 if pendingDash && !out.isEmpty { out.append("-") }
                 pendingDash = false
