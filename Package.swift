@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "HeraldStore", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "HeraldSimilarity"),
         .target(name: "HeraldEnrich", dependencies: ["HeraldSimilarity"]),
+        // The enrichment benchmark (bench/enrich/run); never shipped.
+        .executableTarget(name: "HeraldEnrichBench", dependencies: ["HeraldEnrich", "HeraldExtract"]),
         .executableTarget(name: "HeraldSimilarityBench", dependencies: ["HeraldSimilarity"]),
         .target(
             name: "HeraldDaemon",
