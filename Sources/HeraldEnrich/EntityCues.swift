@@ -163,5 +163,7 @@ enum EntityCues {
         "claims", "acknowledged", "acknowledges", "underlined", "underlines", "highlighted", "highlights",
         "affirmed", "affirms", "reaffirmed", "reaffirms", "confirmed", "confirms", "described", "describes",
         "called", "calls", "tweeted", "posted", "maintained", "maintains", "admitted", "admits", "pointed",
+        "describe", "tell", "add", "state", "note", "stress", "emphasise", "emphasize", "warn", "insist", "argue",
+        "claim", "confirm", "explain", "recall", "assert",
     ]
 }

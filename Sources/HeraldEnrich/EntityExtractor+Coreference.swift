@@ -6,8 +6,11 @@ extension EntityExtractor.Context {
     mutating func attachYears() {
         for index in candidates.indices {
             let candidate = candidates[index]
-            guard candidate.type != .person, candidate.type != .location, candidate.type != .equipment,
-                !candidate.heading
+            // A place written in capitals before a year ("MILAN 2024") is an event's edition, not the city.
+            let capitalPlace = candidate.type == .location && candidate.words == 1
+                && tokens[candidate.tokens.lowerBound].isAcronym && candidate.text.unicodeScalars.count > 3
+            guard candidate.type != .person, candidate.type != .location || capitalPlace,
+                candidate.type != .equipment, !candidate.heading
             else { continue }
             let next = candidate.tokens.upperBound
             guard next < tokens.count, tokens[next].kind == .number, tokens[next].spaceBefore,
@@ -18,7 +21,7 @@ extension EntityExtractor.Context {
             candidates[index].end = tokens[next].end
             candidates[index].text = text.string(candidate.start, tokens[next].end)
             candidates[index].tokens = candidate.tokens.lowerBound..<(next + 1)
-            if candidate.type == nil || candidate.type == .other && candidate.strength < 2 {
+            if candidate.type == nil || capitalPlace || candidate.type == .other && candidate.strength < 2 {
                 candidates[index].type = .event
             }
             candidates[index].strength = 2
@@ -68,6 +71,24 @@ extension EntityExtractor.Context {
             var found: Int?
             for (index, cluster) in clusters.enumerated() where cluster.type == type {
                 if cluster.keys.contains(where: { $0.hasSuffix(" " + key) }) {
+                    if found != nil && found != index { return nil }
+                    found = index
+                }
+            }
+            return found
+        }
+        /// "Annual Summit" of "Annual India-Russia Summit": every word inside, the same last word; one such name.
+        func containedMatch(_ key: String, _ type: EntityType) -> Int? {
+            let words = key.split(separator: " ")
+            guard words.count >= 2, let last = words.last else { return nil }
+            var found: Int?
+            for (index, cluster) in clusters.enumerated() where cluster.type == type {
+                let hit = cluster.keys.contains { other in
+                    let otherWords = other.split(separator: " ")
+                    return otherWords.count > words.count && otherWords.last == last
+                        && words.allSatisfy { otherWords.contains($0) }
+                }
+                if hit {
                     if found != nil && found != index { return nil }
                     found = index
                 }
@@ -141,7 +162,7 @@ extension EntityExtractor.Context {
                 target = cluster
             } else if let cluster = acronymMatch(key) {
                 target = cluster
-            } else if let type = candidate.pendingType, let cluster = suffixMatch(key, type) {
+            } else if let type = candidate.pendingType, let cluster = suffixMatch(key, type) ?? containedMatch(key, type) {
                 target = cluster
             } else if candidate.heading {
                 if let type = candidate.type, candidate.strength >= 2 { create(candidate, type) }
@@ -161,6 +182,13 @@ extension EntityExtractor.Context {
                     for (part, target) in zip(parts, targets) { attach(part, to: target!) }
                     continue
                 }
+            }
+            // "INDRA" beside "INDRA 2025": a lone acronym that opens an event's name is that event series.
+            if tokens[candidate.tokens.lowerBound].isAcronym, candidate.words == 1,
+                clusters.contains(where: { $0.type == .event && $0.keys.contains { $0.hasPrefix(key + " ") } })
+            {
+                create(candidate, .event)
+                continue
             }
             if let type = weakType(candidate) {
                 if let cluster = byKey[key] { attach(candidate, to: cluster) } else { create(candidate, type) }

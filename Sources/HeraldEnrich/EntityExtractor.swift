@@ -140,8 +140,11 @@ extension EntityExtractor {
                             var ahead = next
                             while ahead < count && isNameWord(ahead) && tokens[ahead].spaceBefore { ahead += 1 }
                             let insidePhrase = (i..<end).contains { ["of", "on", "for"].contains(tokens[$0].lowered) }
+                            // "Commission on Military & Military Technical Cooperation" joins; "Ministry of X and
+                            // Y Ltd" is two names, since the right side has a head of its own.
+                            let rightHead = hasHead((ahead - 1)..<ahead)
                             let joins = ["and", "&"].contains(lower)
-                                ? insidePhrase || (!hasHead((end - 1)..<end) && hasHead((ahead - 1)..<ahead))
+                                ? (insidePhrase && !rightHead) || (!hasHead((end - 1)..<end) && rightHead)
                                 : hasHead(i..<end)
                             if joins {
                                 end = next
@@ -248,6 +251,12 @@ extension EntityExtractor {
                 || Self.isOrdinalWord(lower) || ["annual", "international", "global", "joint", "bilateral"].contains(lower)
         }
 
+        /// Modifiers that make a head a description, not a name ("Annual Summit", "Joint Exercise").
+        static let genericModifiers: Set<String> = [
+            "annual", "international", "global", "joint", "bilateral", "first", "second", "third", "fourth", "fifth",
+            "next", "last", "special", "new", "regional", "national", "general", "high-level",
+        ]
+
         static func isOrdinalWord(_ lower: String) -> Bool {
             ["first", "second", "third", "fourth", "fifth", "annual"].contains(lower)
         }
@@ -336,7 +345,8 @@ extension EntityExtractor {
                     if !tokens[range.lowerBound].sentenceInitial { add(range, .organization, 2) }
                     return
                 }
-                if range.count >= 3, let type = headType(range) {
+                let generic = Self.genericModifiers.contains(tokens[range.lowerBound].lowered)
+                if range.count >= 3 || (range.count == 2 && !generic), let type = headType(range) {
                     add(range, type, 2)
                 } else if range.count == 2, let type = headType(range) {
                     // "Annual Summit": kept only if it ends a longer name of the text.

@@ -1,7 +1,7 @@
 /// Folds the spellings of one name to one key, so that outlets that transliterate differently agree.
 ///
 /// Per word: lowercased, diacritics and apostrophes dropped, `&` read as "and", then Russian/Slavic
-/// romanisation variants folded: `ks` → `x` (Aleksandr, Alexander), final `-ey`/`-ei` → `ei` (Andrey, Andrei),
+/// romanisation variants folded: `leks` → `lex` (Aleksandr, Alexander), final `-ey`/`-ei` → `ei` (Andrey, Andrei),
 /// final `-iy`/`-yi`/`-ii` → `i` and a final `y` after a consonant → `i` (Dmitriy, Dmitry, Yury, Yuri),
 /// `-ndr` at the end → `-nder` (Aleksandr → alexander), `kh` → `h`, `yu`/`iu`/`ju` at the start → `yu`, and `ie`
 /// → `ye` after a vowel-less start is left alone. The key is what ids are made of; display names keep the text.
@@ -20,7 +20,7 @@ public enum NameNormalizer {
         var text = String(String.UnicodeScalarView(scalars))
         if text == "&" { return "and" }
         guard transliterate, text.unicodeScalars.allSatisfy({ $0.isASCII }), text.count > 2 else { return text }
-        text = text.replacing("ks", with: "x")
+        text = text.replacing("leks", with: "lex")
         text = text.replacing("kh", with: "h")
         if text.hasPrefix("iu") || text.hasPrefix("ju") { text = "yu" + text.dropFirst(2) }
         if text.hasSuffix("ndr") { text = String(text.dropLast(3)) + "nder" }

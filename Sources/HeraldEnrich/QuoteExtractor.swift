@@ -81,6 +81,22 @@ struct QuoteExtractor {
         return nil
     }
 
+    /// The first token at or after `k` that is not "the", a title or a role word.
+    func skipTitles(_ k: Int) -> Int {
+        var k = k
+        while k < tokens.count, mentionsAt(k) == false, tokens[k].kind == .word,
+            tokens[k].lowered == "the" || EntityCues.titles.contains(tokens[k].lowered)
+                || EntityCues.roleWords.contains(tokens[k].lowered) || EntityCues.demonyms.contains(tokens[k].lowered)
+        {
+            k += 1
+        }
+        return k
+    }
+
+    func mentionsAt(_ k: Int) -> Bool {
+        entities.contains { entity in entity.mentions.contains { $0.start == tokens[k].start } }
+    }
+
     /// The mention at `k` opens its sentence (perhaps after a title or "the").
     func isSubjectPosition(_ k: Int) -> Bool {
         var j = k - 1
@@ -101,6 +117,7 @@ struct QuoteExtractor {
         // After: "…," NAME VERB / VERB NAME / he VERB; a headline's "‘…’: NAME".
         var k = close + 1
         while k < tokens.count, tokens[k].kind == .punctuation, [",", "”", "’", "—", "–", "-"].contains(tokens[k].text) { k += 1 }
+        k = skipTitles(k)
         if k < tokens.count, tokens[k].line == tokens[close].line {
             if let found = mentions[k] {
                 let v = found.end
@@ -109,7 +126,7 @@ struct QuoteExtractor {
                 }
             }
             if EntityCues.speechVerbs.contains(tokens[k].lowered) {
-                if k + 1 < tokens.count, let found = mentions[k + 1] { return (speaker(found.entity), tokens[k].text) }
+                if k + 1 < tokens.count, let found = mentions[skipTitles(k + 1)] { return (speaker(found.entity), tokens[k].text) }
                 if k + 1 < tokens.count, Self.pronouns.contains(tokens[k + 1].lowered),
                     let subject = lastSubject(before: open, mentions: mentions)
                 {
@@ -143,8 +160,7 @@ struct QuoteExtractor {
         let sentenceStart = m + 1
         for n in sentenceStart..<tokens.count where tokens[n].sentence == sentence {
             if tokens[n].lowered == "according", n + 2 < tokens.count, tokens[n + 1].lowered == "to" {
-                var p = n + 2
-                if p < tokens.count, tokens[p].lowered == "the" { p += 1 }
+                let p = skipTitles(n + 2)
                 if let found = mentions[p] { return (speaker(found.entity), "according to") }
             }
         }

@@ -65,8 +65,9 @@ public struct Story: Sendable, Hashable {
 /// TF-IDF cosine of the texts, and MinHash near-duplicate similarity. Pure: time comes from the articles.
 ///
 /// An article joins the story of the recent article (within `window` of it) it matches best, if any matches:
-/// a near-duplicate (MinHash ≥ 0.5) always matches; otherwise it needs entity overlap ≥ 0.35 with at least two
-/// shared entities that are not places, and some text similarity, or a text cosine ≥ 0.45 alone. Places weigh
+/// a near-duplicate (MinHash ≥ 0.5) always matches; otherwise it needs entity overlap ≥ 0.3 (shared weight over
+/// the smaller article's weight) with at least two shared entities that are not places, and a text cosine ≥ 0.1,
+/// or four shared entities that are not places and a cosine ≥ 0.15, or a text cosine ≥ 0.45 alone. Places weigh
 /// a third (two countries are shared by many unrelated stories); every entity weighs by its IDF over the
 /// articles in the window. Persons compare by surname, so "Modi" and "Narendra Modi" agree.
 public struct StoryClusterer: Sendable {
@@ -125,7 +126,8 @@ public struct StoryClusterer: Sendable {
             let overlap = sharedWeight / max(1e-9, min(mine, theirs))
             let notPlaces = shared.filter { !$0.hasPrefix("location:") }.count
             let cosine = Self.cosine(vector, Self.weighted(other.terms, termDF: termDF, idf: idf))
-            let joins = near >= 0.5 || (overlap >= 0.35 && notPlaces >= 2 && cosine >= 0.05) || cosine >= 0.45
+            let joins = near >= 0.5 || (overlap >= 0.3 && notPlaces >= 2 && cosine >= 0.1)
+                || (notPlaces >= 4 && cosine >= 0.15) || cosine >= 0.45
             guard joins else { continue }
             let score = near >= 0.5 ? 2 + near : 0.5 * overlap + 0.5 * cosine
             if best == nil || score > best!.score { best = (score, index) }
@@ -182,9 +184,9 @@ public struct StoryClusterer: Sendable {
         storyOrder.removeAll { stories[$0] == nil }
     }
 
-    /// Entity features: persons by surname, everything else by id; the twenty most mentioned.
+    /// Entity features: persons by surname, everything else by id; the sixty most mentioned.
     static func features(_ ids: [String]) -> Set<String> {
-        Set(ids.prefix(20).map { id in
+        Set(ids.prefix(60).map { id in
             guard id.hasPrefix("person:"), let last = id.split(separator: "-").last else { return id }
             return "person:~" + last.replacing("person:", with: "")
         })
