@@ -144,7 +144,7 @@ extension EntityExtractor {
                             // Y Ltd" is two names, since the right side has a head of its own.
                             let rightHead = hasHead((ahead - 1)..<ahead)
                             let joins = ["and", "&"].contains(lower)
-                                ? (insidePhrase && !rightHead) || (!hasHead((end - 1)..<end) && rightHead)
+                                ? (insidePhrase && !rightHead) || (!hasHead(i..<end) && rightHead)
                                 : hasHead(i..<end)
                             if joins {
                                 end = next
