@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldDaemon", "HeraldFeeds", "HeraldExtract", "HeraldStore",
+                "HeraldDaemon", "HeraldFeeds", "HeraldExtract", "HeraldStore", "HeraldEnrich",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -34,10 +34,13 @@ extension EntityExtractor.Context {
         var clusters: [Cluster] = []
         var byKey: [String: Int] = [:]
         var bySurname: [String: [Int]] = [:]
+        /// Clusters by the last word of each of their keys, so suffix matches look at few clusters.
+        var byLastWord: [Substring: Set<Int>] = [:]
 
         func register(_ key: String, _ cluster: Int) {
             byKey[key] = byKey[key] ?? cluster
             clusters[cluster].keys.insert(key)
+            if let last = key.split(separator: " ").last { byLastWord[last, default: []].insert(cluster) }
             if clusters[cluster].type == .person {
                 let words = key.split(separator: " ")
                 if words.count >= 2, let last = words.last { bySurname[String(last), default: []].append(cluster) }
@@ -67,9 +70,11 @@ extension EntityExtractor.Context {
         }
         /// A shorter name that ends a longer one of the same type ("Annual Summit" of "India-Russia Annual Summit").
         func suffixMatch(_ key: String, _ type: EntityType) -> Int? {
-            guard type != .person, type != .location, key.contains(" ") else { return nil }
+            guard type != .person, type != .location, key.contains(" "), let last = key.split(separator: " ").last
+            else { return nil }
             var found: Int?
-            for (index, cluster) in clusters.enumerated() where cluster.type == type {
+            for index in (byLastWord[last] ?? []).sorted() where clusters[index].type == type {
+                let cluster = clusters[index]
                 if cluster.keys.contains(where: { $0.hasSuffix(" " + key) }) {
                     if found != nil && found != index { return nil }
                     found = index
@@ -82,8 +87,8 @@ extension EntityExtractor.Context {
             let words = key.split(separator: " ")
             guard words.count >= 2, let last = words.last else { return nil }
             var found: Int?
-            for (index, cluster) in clusters.enumerated() where cluster.type == type {
-                let hit = cluster.keys.contains { other in
+            for index in (byLastWord[last] ?? []).sorted() where clusters[index].type == type {
+                let hit = clusters[index].keys.contains { other in
                     let otherWords = other.split(separator: " ")
                     return otherWords.count > words.count && otherWords.last == last
                         && words.allSatisfy { otherWords.contains($0) }
@@ -96,16 +101,15 @@ extension EntityExtractor.Context {
             return found
         }
         func acronymMatch(_ key: String) -> Int? {
-            // "IRIGC" of "IRIGC-M&MTC": the first part of a defined acronym.
-            for (index, cluster) in clusters.enumerated() {
-                for form in cluster.forms where acronyms[NameNormalizer.key(name: form)] != nil {
-                    let formKey = NameNormalizer.key(name: form)
-                    if formKey.hasPrefix(key + " "), key.count >= 3 { return index }
-                }
+            // "IRIGC" of "IRIGC-M&MTC": the first part of an acronym defined in the text.
+            guard key.count >= 3 else { return nil }
+            for acronym in acronymKeys where acronym.hasPrefix(key + " ") {
+                if let cluster = byKey[acronym] { return cluster }
             }
             return nil
         }
 
+        let acronymKeys = acronyms.keys.sorted()
         // Typed candidates first, longest first, so the fullest name founds each entity.
         let typed = candidates.indices.filter { candidates[$0].type != nil && candidates[$0].strength >= 1 && !candidates[$0].heading }
             .sorted {

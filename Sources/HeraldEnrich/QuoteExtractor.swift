@@ -34,21 +34,24 @@ struct QuoteExtractor {
 
     func extract() -> [Quote] {
         let mentions = mentionStarts()
+        // For each closing mark, the index of its next occurrence at or after each token (one backward pass), so
+        // finding a quotation's end never rescans the line.
+        var nextCloser: [String: [Int]] = [:]
+        for closer in Set(Self.openers.values) {
+            var next = [Int](repeating: Int.max, count: tokens.count + 1)
+            for k in stride(from: tokens.count - 1, through: 0, by: -1) {
+                next[k] = tokens[k].kind == .punctuation && tokens[k].text == closer ? k : next[k + 1]
+            }
+            nextCloser[closer] = next
+        }
         var quotes: [Quote] = []
         var i = 0
         while i < tokens.count {
             guard tokens[i].kind == .punctuation, let closer = Self.openers[tokens[i].text] else { i += 1; continue }
-            // The closing mark on the same line: for ’ it must not be an apostrophe inside a word.
-            var j = i + 1
-            var found: Int?
-            while j < tokens.count, tokens[j].line == tokens[i].line {
-                if tokens[j].kind == .punctuation, tokens[j].text == closer || false {
-                    found = j
-                    break
-                }
-                j += 1
-            }
-            guard let close = found else { i += 1; continue }
+            // The closing mark on the same line.
+            let j = nextCloser[closer]?[i + 1] ?? Int.max
+            guard j < tokens.count, tokens[j].line == tokens[i].line else { i += 1; continue }
+            let close = j
             let words = tokens[(i + 1)..<close].filter { $0.kind != .punctuation }.count
             if words < 3 { i = close + 1; continue }
             var inner = text.string(tokens[i].end, tokens[close].start)
@@ -68,7 +71,7 @@ struct QuoteExtractor {
     /// The last person named as a subject before token `before`.
     func lastSubject(before: Int, mentions: [Int: (entity: Int, end: Int)]) -> Int? {
         var k = before - 1
-        while k >= 0 {
+        while k >= 0, k >= before - 600 {
             if let found = mentions[k], entities[found.entity].type == .person {
                 let next = found.end
                 let verbNext = next < tokens.count && EntityCues.speechVerbs.contains(tokens[next].lowered)
@@ -100,7 +103,7 @@ struct QuoteExtractor {
     /// The mention at `k` opens its sentence (perhaps after a title or "the").
     func isSubjectPosition(_ k: Int) -> Bool {
         var j = k - 1
-        while j >= 0, tokens[j].sentence == tokens[k].sentence {
+        while j >= 0, j >= k - 12, tokens[j].sentence == tokens[k].sentence {
             if tokens[j].kind == .punctuation && tokens[j].text != "," { j -= 1; continue }
             if tokens[j].isCapitalized || EntityCues.titles.contains(tokens[j].lowered)
                 || EntityCues.roleWords.contains(tokens[j].lowered)
@@ -153,12 +156,13 @@ struct QuoteExtractor {
         let sentence = tokens[open].sentence
         var verbIndex: Int?
         var m = open - 1
-        while m >= 0, tokens[m].sentence == sentence {
+        while m >= 0, m >= open - 80, tokens[m].sentence == sentence {
             if verbIndex == nil, EntityCues.speechVerbs.contains(tokens[m].lowered) { verbIndex = m }
             m -= 1
         }
         let sentenceStart = m + 1
-        for n in sentenceStart..<tokens.count where tokens[n].sentence == sentence {
+        for n in sentenceStart..<min(tokens.count, open + 80) {
+            guard tokens[n].sentence == sentence else { break }
             if tokens[n].lowered == "according", n + 2 < tokens.count, tokens[n + 1].lowered == "to" {
                 let p = skipTitles(n + 2)
                 if let found = mentions[p] { return (speaker(found.entity), "according to") }
@@ -166,7 +170,7 @@ struct QuoteExtractor {
         }
         if let verb = verbIndex {
             var p = verb - 1
-            while p >= sentenceStart {
+            while p >= sentenceStart, p >= verb - 40 {
                 if let found = mentions[p] { return (speaker(found.entity), tokens[verb].text) }
                 if Self.pronouns.contains(tokens[p].lowered) {
                     return (lastSubject(before: p, mentions: mentions).map(speaker), tokens[verb].text)

@@ -60,3 +60,12 @@ import Testing
         #expect(quotes.first?.speaker == nil)
     }
 }
+
+@Suite struct QuoteExtractorHostileInputTests {
+    @Test func unclosedMarksAndHugeSentencesFinish() {
+        let marks = String(repeating: "“Ab cd ef ", count: 5_000)
+        let result = EnrichTestSupport.enricher.enrich(marks + "\n" + String(repeating: "he said “a b c” ", count: 2_000))
+        #expect(result.quotes.count == 2_000)
+        #expect(result.quotes.allSatisfy { $0.text == "a b c" })
+    }
+}
