@@ -66,7 +66,8 @@ enum EntityCues {
         "bhavan", "bhawan", "house", "palace", "shipyard", "port", "harbour", "harbor", "station", "stadium", "park",
         "bridge", "temple", "mosque", "church", "cathedral", "hall", "tower", "base", "canal", "territory",
         "oblast", "krai", "hills", "plaza", "chowk", "nagar", "pradesh", "city", "town", "village", "capital",
-        "airbase", "cantonment", "sector", "border", "fort", "gate", "falls", "forest", "reserve", "highway",
+        "airbase", "cantonment", "sector", "border", "fort", "gate", "falls", "forest", "reserve", "highway", "field",
+        "arena",
     ]
     /// Heads of event names ("Summit", "Games", "War").
     static let eventHeads: Set<String> = [
@@ -74,7 +75,8 @@ enum EntityCues {
         "championship", "championships", "festival", "forum", "week", "day", "parade", "biathlon", "election",
         "elections", "expo", "talks", "dialogue", "session", "ceremony", "tournament", "marathon", "trophy",
         "revolution", "uprising", "massacre", "crisis", "meeting", "congress", "convention", "show", "fair",
-        "drill", "drills", "operation", "offensive", "campaign", "rally", "world cup", "grand prix", "open",
+        "drill", "drills", "operation", "offensive", "campaign", "rally", "world cup", "grand prix", "open", "finals",
+        "final", "series", "derby", "classic", "bowl",
     ]
     /// Heads of other named things: treaties, laws, programmes, initiatives.
     static let otherHeads: Set<String> = [
@@ -85,8 +87,8 @@ enum EntityCues {
     ]
     /// Prepositions after which a bare unknown name is a place ("in Chennai", "at Palam").
     static let placePrepositions: Set<String> = [
-        "in", "at", "from", "to", "near", "into", "across", "toward", "towards", "via", "outside", "inside",
-        "throughout", "within", "around", "visiting", "visited", "landed", "reached", "arrived",
+        "in", "at", "to", "near", "across", "outside", "inside", "throughout", "visiting", "visited", "landed",
+        "reached",
     ]
     /// Nouns after which a list of names are vehicles or weapons ("Russian ships Pechanga and Rezkiy").
     static let equipmentNouns: Set<String> = [
@@ -127,7 +129,10 @@ enum EntityCues {
         "ist", "gmt", "utc", "est", "edt", "pst", "pdt", "cet", "cest", "bst", "am", "tv", "faq", "pdf", "ok",
         "gdp", "usd", "eur", "inr", "gbp", "rs", "mou", "url", "ai", "ip", "hq", "id", "vip", "ceo", "etc", "i",
         "rt", "r&d", "q&a", "m&a", "pr", "b2b", "it", "ii", "iii", "iv", "vi", "oh", "ad", "bc", "eu-wide", "mn",
-        "bn", "cr", "lakh", "crore", "km", "kg",
+        "bn", "cr", "lakh", "crore", "km", "kg", "suv", "suvs", "ev", "evs", "led", "lcd", "usb", "gps", "dna",
+        "atm", "pc", "cpu", "gpu", "ram", "ssd", "hd", "api", "app", "vr", "ar", "cfo", "cto", "coo", "diy", "mph",
+        "kph", "rpm", "hp", "kw", "kwh", "mw", "gw", "lb", "lbs", "oz", "ft", "sq", "qb", "td", "dl", "mvp", "rb",
+        "wr", "te", "ol", "db", "lb", "era", "rbi", "pm2", "sms", "pin", "otp", "gst", "vat", "ipo", "ceo's",
     ]
     /// Demonyms and other adjectives of place, which are not entities of their own ("Russian", "Soviet").
     static let demonyms: Set<String> = [

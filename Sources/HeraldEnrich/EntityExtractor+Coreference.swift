@@ -239,10 +239,11 @@ extension EntityExtractor.Context {
         {
             return .person
         }
-        // "X said", "said X".
+        // "X said" of a lone word no full name explains: people are named in full first, so it is a body
+        // (a company, ministry or agency speaking).
         let next = candidate.tokens.upperBound
         if next < tokens.count, EntityCues.speechVerbs.contains(tokens[next].lowered), !word.isAcronym {
-            return .person
+            return .organization
         }
         // "in Chennai", "at the Yantar" (a place preposition, perhaps with "the").
         var before = first - 1
@@ -256,7 +257,10 @@ extension EntityExtractor.Context {
         if word.isAcronym && (repeated || !word.sentenceInitial) {
             return repeated ? .organization : nil
         }
-        if repeated && !lowerVocabulary.contains(word.lowered) { return .other }
+        // A repeated plural name (Steelers, Democrats) is a team, party or company; other lone words are dropped.
+        if repeated && !lowerVocabulary.contains(word.lowered) && word.text.hasSuffix("s") && word.text.count > 3 {
+            return .organization
+        }
         return nil
     }
 }

@@ -46,6 +46,8 @@ extension EntityExtractor {
         var headingLines: Set<Int> = []
         var lowerVocabulary: Set<String> = []
         var midSentenceCapitals: [String: Int] = [:]
+        /// Capitalised words seen alone (not beside another capitalised word), e.g. a surname used by itself.
+        var standaloneCapitals: [String: Int] = [:]
         var candidates: [Candidate] = []
         /// Acronym key → scalar offset of its expansion's candidate.
         var acronyms: [String: Int] = [:]
@@ -59,6 +61,12 @@ extension EntityExtractor {
                 } else if !token.sentenceInitial {
                     midSentenceCapitals[token.text, default: 0] += 1
                 }
+            }
+            let all = text.tokens
+            for (i, token) in all.enumerated() where token.isCapitalized {
+                let before = i > 0 && all[i - 1].isCapitalized && all[i - 1].line == token.line
+                let after = i + 1 < all.count && all[i + 1].isCapitalized && all[i + 1].line == token.line
+                if !before && !after { standaloneCapitals[token.text, default: 0] += 1 }
             }
             for line in text.lines where isHeading(line) { headingLines.insert(text.tokens[line.lowerBound].line) }
         }
@@ -408,6 +416,16 @@ extension EntityExtractor {
             while let first = range.first, isDemonym(tokens[first].text) { range = (first + 1)..<range.upperBound }
             guard !range.isEmpty else { return }
             if range.allSatisfy({ isCommonWord(tokens[$0].text) || isDemonym(tokens[$0].text) }) { return }
+            // Two or three plain words whose last is also used alone ("Cam Heyward" … "Heyward"), or that a speech
+            // verb follows: a person's name.
+            if (2...3).contains(range.count),
+                range.allSatisfy({ !tokens[$0].isAcronym && !isCommonWord(tokens[$0].text) && tokens[$0].text.allSatisfy(\.isLetter) }),
+                (standaloneCapitals[tokens[range.upperBound - 1].text] ?? 0) >= 1
+                    || range.upperBound < tokens.count && EntityCues.speechVerbs.contains(tokens[range.upperBound].lowered)
+            {
+                add(range, .person, 1)
+                return
+            }
             if range.count == 1 {
                 add(range, nil, 0)
                 return
