@@ -17,7 +17,26 @@ struct EntityExtractor: Sendable {
         var pendingType: EntityType?
         /// Token index of the candidate's first token, for ordering.
         var order: Int { tokens.lowerBound }
-        var words: Int { NameNormalizer.words(of: text).count }
+        /// Words in the text (split at spaces, hyphens, dashes and `&`), counted without allocating.
+        var words: Int {
+            var count = 0
+            var inWord = false
+            for byte in text.utf8 {
+                // Space, tab, '-', '/', '&' and the lead byte of U+2010…U+2014 (0xE2) end a word.
+                let separator = byte == 0x20 || byte == 0x09 || byte == 0x2D || byte == 0x2F || byte == 0x26
+                    || byte == 0xE2
+                if separator {
+                    if byte == 0x26 { count += 1 }
+                    inWord = false
+                } else if byte >= 0x80 && byte < 0xC0 && !inWord {
+                    continue
+                } else if !inWord {
+                    inWord = true
+                    count += 1
+                }
+            }
+            return count
+        }
     }
 
     /// One entity being built.
@@ -52,9 +71,25 @@ extension EntityExtractor {
         /// Acronym key → scalar offset of its expansion's candidate.
         var acronyms: [String: Int] = [:]
 
+        /// ``NameNormalizer`` keys of capitalised words and name connectors ("" for other tokens).
+        var tokenKeys: [String] = []
+        /// Demonym verdicts by word.
+        var demonymCache: [String: Bool] = [:]
+
         init(text: TokenizedText, gazetteer: Gazetteer) {
             self.text = text
             self.gazetteer = gazetteer
+            var cache: [String: String] = [:]
+            tokenKeys = text.tokens.map { token in
+                guard token.kind != .punctuation, token.isCapitalized || token.kind == .number
+                    || Self.connectors.contains(token.lowered) || Self.particles.contains(token.lowered)
+                    || token.lowered == "the"
+                else { return token.text == "&" ? "and" : "" }
+                if let known = cache[token.text] { return known }
+                let key = NameNormalizer.key(name: token.text)
+                cache[token.text] = key
+                return key
+            }
             for token in text.tokens where token.kind == .word {
                 if token.text.unicodeScalars.first?.properties.isLowercase == true {
                     lowerVocabulary.insert(token.text.lowercased())
@@ -117,6 +152,7 @@ extension EntityExtractor {
         }
 
         mutating func findCandidates() {
+            cacheDemonyms()
             var i = 0
             let count = tokens.count
             while i < count {
@@ -194,6 +230,9 @@ extension EntityExtractor {
         }
 
         func key(_ range: Range<Int>) -> String {
+            if cutSuffix(range.upperBound - 1) == nil {
+                return range.compactMap { tokenKeys[$0].isEmpty ? nil : tokenKeys[$0] }.joined(separator: " ")
+            }
             var start = tokens[range.lowerBound].start
             var end = tokens[range.upperBound - 1].end
             if let cut = cutSuffix(range.upperBound - 1) { end = cut }
@@ -270,6 +309,17 @@ extension EntityExtractor {
         }
 
         func isDemonym(_ word: String) -> Bool {
+            if let known = demonymCache[word] { return known }
+            return Self.demonym(word, gazetteer)
+        }
+
+        mutating func cacheDemonyms() {
+            for token in tokens where token.isCapitalized && demonymCache[token.text] == nil {
+                demonymCache[token.text] = Self.demonym(token.text, gazetteer)
+            }
+        }
+
+        static func demonym(_ word: String, _ gazetteer: Gazetteer) -> Bool {
             let lower = word.lowercased()
             if EntityCues.demonyms.contains(lower) { return true }
             let parts = lower.split(whereSeparator: { "-\u{2013}".contains($0) })

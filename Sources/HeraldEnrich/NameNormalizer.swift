@@ -11,6 +11,63 @@ public enum NameNormalizer {
 
     /// A word lowercased, without diacritics and apostrophes; with `transliterate`, variants folded too.
     static func key(word: String, transliterate: Bool) -> String {
+        if let fast = asciiKey(word: word, transliterate: transliterate) { return fast }
+        return unicodeKey(word: word, transliterate: transliterate)
+    }
+
+    /// The same folds on bytes, for ASCII words (nearly all of them); nil for any other word.
+    static func asciiKey(word: String, transliterate: Bool) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(word.utf8.count)
+        for byte in word.utf8 {
+            guard byte < 0x80 else { return nil }
+            if byte == UInt8(ascii: "'") || byte == UInt8(ascii: ".") { continue }
+            bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+        }
+        if bytes == [UInt8(ascii: "&")] { return "and" }
+        guard transliterate, bytes.count > 2 else { return String(decoding: bytes, as: UTF8.self) }
+        func at(_ i: Int) -> UInt8 { bytes[i] }
+        // leks → lex, kh → h.
+        var folded: [UInt8] = []
+        folded.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if i + 3 < bytes.count, at(i) == 0x6C, at(i + 1) == 0x65, at(i + 2) == 0x6B, at(i + 3) == 0x73 {
+                folded += [0x6C, 0x65, 0x78]
+                i += 4
+                continue
+            }
+            if i + 1 < bytes.count, at(i) == 0x6B, at(i + 1) == 0x68 {
+                folded.append(0x68)
+                i += 2
+                continue
+            }
+            folded.append(at(i))
+            i += 1
+        }
+        bytes = folded
+        if bytes.count >= 2, (bytes[0] == 0x69 || bytes[0] == 0x6A), bytes[1] == 0x75 { bytes[0] = 0x79 }
+        let n = bytes.count
+        if n >= 3, bytes[n - 3] == 0x6E, bytes[n - 2] == 0x64, bytes[n - 1] == 0x72 {
+            bytes = Array(bytes.dropLast(3)) + Array("nder".utf8)
+        }
+        let m = bytes.count
+        if m > 4, m >= 2 {
+            let pair = (bytes[m - 2], bytes[m - 1])
+            if pair == (0x69, 0x79) || pair == (0x79, 0x69) || pair == (0x69, 0x69) || pair == (0x69, 0x6A) {
+                return String(decoding: bytes.dropLast(2) + [0x69], as: UTF8.self)
+            }
+        }
+        if m >= 2, bytes[m - 2] == 0x65, bytes[m - 1] == 0x79 {
+            return String(decoding: bytes.dropLast(2) + [0x65, 0x69], as: UTF8.self)
+        }
+        if m >= 2, bytes[m - 1] == 0x79, !"aeiouy".utf8.contains(bytes[m - 2]) {
+            return String(decoding: bytes.dropLast() + [0x69], as: UTF8.self)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func unicodeKey(word: String, transliterate: Bool) -> String {
         var scalars: [Unicode.Scalar] = []
         for scalar in word.lowercased().decomposedScalars {
             if scalar.properties.generalCategory == .nonspacingMark { continue }

@@ -15,21 +15,45 @@ struct Token: Sendable {
     /// White space (or the start of the text) comes right before the token.
     var spaceBefore = false
 
-    var isWord: Bool { kind == .word }
-    var isCapitalized: Bool { kind == .word && (text.unicodeScalars.first.map(Self.isUpper) ?? false) }
+    /// The text lowercased.
+    let lowered: String
+    /// A word starting with a capital (or titlecase) letter.
+    let isCapitalized: Bool
     /// Two or more letters, all uppercase (digits, `-`, `&` allowed): IRIGC-M&MTC, SCO, USSR.
-    var isAcronym: Bool {
+    let isAcronym: Bool
+
+    init(start: Int, end: Int, text: String, kind: Kind, line: Int, spaceBefore: Bool) {
+        self.start = start
+        self.end = end
+        self.text = text
+        self.kind = kind
+        self.line = line
+        self.spaceBefore = spaceBefore
+        lowered = text.lowercased()
+        isCapitalized = kind == .word && (text.unicodeScalars.first.map(Self.isUpper) ?? false)
         var letters = 0
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isLowercase { return false }
-            if scalar.properties.isAlphabetic { letters += 1 }
+        var lower = false
+        if kind == .word {
+            for scalar in text.unicodeScalars {
+                if scalar.isASCII {
+                    if ("a"..."z").contains(scalar) { lower = true; break }
+                    if ("A"..."Z").contains(scalar) { letters += 1 }
+                } else if scalar.properties.isLowercase {
+                    lower = true
+                    break
+                } else if scalar.properties.isAlphabetic {
+                    letters += 1
+                }
+            }
         }
-        return kind == .word && letters >= 2
+        isAcronym = kind == .word && !lower && letters >= 2
     }
-    var lowered: String { text.lowercased() }
+
+    var isWord: Bool { kind == .word }
 
     static func isUpper(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isUppercase || scalar.properties.generalCategory == .titlecaseLetter
+        if scalar.isASCII { return ("A"..."Z").contains(scalar) }
+        return scalar.properties.isUppercase || scalar.properties.generalCategory == .titlecaseLetter
     }
 }
 
@@ -57,7 +81,8 @@ struct TokenizedText: Sendable {
         var space = true
         let count = scalars.count
         func isAlnum(_ s: Unicode.Scalar) -> Bool {
-            s.properties.isAlphabetic || s.properties.numericType != nil
+            if s.isASCII { return ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s) }
+            return s.properties.isAlphabetic || s.properties.numericType != nil
         }
         func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
         while index < count {
@@ -68,7 +93,7 @@ struct TokenizedText: Sendable {
                 index += 1
                 continue
             }
-            if scalar.properties.isWhitespace {
+            if scalar == " " || scalar == "\t" || (!scalar.isASCII && scalar.properties.isWhitespace) {
                 space = true
                 index += 1
                 continue
@@ -79,7 +104,7 @@ struct TokenizedText: Sendable {
                 index += 1
                 while index < count {
                     let s = scalars[index]
-                    if isAlnum(s) || s.properties.generalCategory == .nonspacingMark { index += 1; continue }
+                    if isAlnum(s) || (!s.isASCII && s.properties.generalCategory == .nonspacingMark) { index += 1; continue }
                     guard index + 1 < count else { break }
                     let next = scalars[index + 1]
                     if s == "-" || s == "\u{2010}" || s == "\u{2011}" || s == "\u{2013}" || s == "&" {
