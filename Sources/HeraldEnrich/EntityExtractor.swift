@@ -75,10 +75,13 @@ extension EntityExtractor {
         var tokenKeys: [String] = []
         /// Demonym verdicts by word.
         var demonymCache: [String: Bool] = [:]
+        /// For each token, where its name part ends when an adjectival suffix is cut ("Russia-led").
+        var cutEnds: [Int?] = []
 
         init(text: TokenizedText, gazetteer: Gazetteer) {
             self.text = text
             self.gazetteer = gazetteer
+            cutEnds = text.tokens.map(Self.cutSuffix)
             var cache: [String: String] = [:]
             tokenKeys = text.tokens.map { token in
                 guard token.kind != .punctuation, token.isCapitalized || token.kind == .number
@@ -213,7 +216,16 @@ extension EntityExtractor {
 
         /// For a hyphenated word whose last part is an adjectival suffix ("Russia-led"), the scalar offset where
         /// the name part ends.
-        func cutSuffix(_ i: Int) -> Int? {
+        func cutSuffix(_ i: Int) -> Int? { cutEnds[i] }
+
+        static func cutSuffix(_ token: Token) -> Int? {
+            guard token.kind == .word, token.text.utf8.contains(where: { $0 == 0x2D || $0 == 0xE2 }) else { return nil }
+            return computeCut(token)
+        }
+
+        static func computeCut(_ token: Token) -> Int? {
+            let tokens = [token]
+            let i = 0
             let parts = tokens[i].text.split(whereSeparator: { "-\u{2010}\u{2011}\u{2013}".contains($0) })
             guard parts.count >= 2, let last = parts.last, EntityCues.adjectivalSuffixes.contains(last.lowercased())
             else { return nil }
@@ -263,6 +275,7 @@ extension EntityExtractor {
         }
 
         static func hasYearSuffix(_ word: String) -> Bool {
+            guard word.utf8.contains(where: { $0 == 0x2D || $0 == 0xE2 }) else { return false }
             guard let dash = word.lastIndex(where: { "-\u{2013}".contains($0) }) else { return false }
             return isYear(word[word.index(after: dash)...])
         }

@@ -66,15 +66,32 @@ struct TokenizedText: Sendable {
     /// Token index ranges of the lines.
     let lines: [Range<Int>]
 
+    /// The text's UTF-8 bytes and, per scalar offset, the byte offset where that scalar starts.
+    let utf8: [UInt8]
+    let byteOffsets: [Int]
+
     func string(_ start: Int, _ end: Int) -> String {
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars[start..<end])
-        return String(out)
+        guard start < end else { return "" }
+        return String(decoding: utf8[byteOffsets[start]..<byteOffsets[end]], as: UTF8.self)
     }
 
     init(_ text: String) {
         let scalars = Array(text.unicodeScalars)
         self.scalars = scalars
+        let utf8 = Array(text.utf8)
+        self.utf8 = utf8
+        var offsets = [Int]()
+        offsets.reserveCapacity(scalars.count + 1)
+        var byte = 0
+        for scalar in scalars {
+            offsets.append(byte)
+            byte += UTF8.width(scalar)
+        }
+        offsets.append(byte)
+        byteOffsets = offsets
+        func slice(_ start: Int, _ end: Int) -> String {
+            String(decoding: utf8[offsets[start]..<offsets[end]], as: UTF8.self)
+        }
         var tokens: [Token] = []
         var index = 0
         var line = 0
@@ -124,10 +141,8 @@ struct TokenizedText: Sendable {
                     if numeric && (s == "." || s == ",") && isDigit(next) { index += 1; continue }
                     break
                 }
-                var out = String.UnicodeScalarView()
-                out.append(contentsOf: scalars[start..<index])
                 tokens.append(Token(
-                    start: start, end: index, text: String(out), kind: numeric ? .number : .word, line: line,
+                    start: start, end: index, text: slice(start, index), kind: numeric ? .number : .word, line: line,
                     spaceBefore: space))
                 space = false
                 continue
