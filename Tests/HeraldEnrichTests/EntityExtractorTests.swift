@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func placesByPrepositionAndCompounds() {
-        let found = entities("The envoy flew from Brelsk to Ostravia-Lisbon talks; the France-Spain border stayed shut.")
+        let found = entities("The envoy stayed in Brelsk before the talks; the France-Spain border stayed shut.")
         #expect(found.contains { $0.name == "Brelsk" && $0.type == .location })
         #expect(found.contains { $0.name == "France" && $0.type == .location })
         #expect(found.contains { $0.name == "Spain" && $0.type == .location })
