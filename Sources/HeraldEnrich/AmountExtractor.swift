@@ -56,9 +56,10 @@ struct AmountExtractor {
         return (number * scale, true)
     }
 
+    static let qualifierWords: [(String, [String])] = qualifiers.map { ($0, $0.split(separator: " ").map(String.init)) }
+
     func qualifier(before i: Int) -> (String, Int)? {
-        for phrase in Self.qualifiers {
-            let words = phrase.split(separator: " ").map(String.init)
+        for (phrase, words) in Self.qualifierWords {
             let start = i - words.count
             guard start >= 0 else { continue }
             if zip(words, tokens[start..<i]).allSatisfy({ $0.0 == $0.1.lowered }) { return (phrase, start) }

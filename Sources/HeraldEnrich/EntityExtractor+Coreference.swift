@@ -31,6 +31,14 @@ extension EntityExtractor.Context {
     /// Merges candidates into entities: exact keys, transliteration keys, surnames, acronyms, suffixes.
     mutating func resolve() -> [Entity] {
         attachYears()
+        var keyCache: [String: String] = [:]
+        for index in candidates.indices {
+            let text = candidates[index].text
+            let key = keyCache[text] ?? NameNormalizer.key(name: text)
+            keyCache[text] = key
+            candidates[index].key = key
+            candidates[index].wordCount = candidates[index].words
+        }
         var clusters: [Cluster] = []
         var byKey: [String: Int] = [:]
         var bySurname: [String: [Int]] = [:]
@@ -49,18 +57,18 @@ extension EntityExtractor.Context {
         func attach(_ candidate: Candidate, to cluster: Int) {
             clusters[cluster].mentions.append(EntityMention(start: candidate.start, end: candidate.end, text: candidate.text))
             if !clusters[cluster].forms.contains(candidate.text) { clusters[cluster].forms.append(candidate.text) }
-            let words = candidate.words
+            let words = candidate.wordCount
             let acronym = candidate.text.unicodeScalars.filter({ $0.properties.isLowercase }).isEmpty
             if words > clusters[cluster].nameWords && !(acronym && words == 1) {
                 clusters[cluster].name = candidate.text
                 clusters[cluster].nameWords = words
             }
-            register(NameNormalizer.key(name: candidate.text), cluster)
+            register(candidate.key, cluster)
         }
         func create(_ candidate: Candidate, _ type: EntityType) {
             let acronym = candidate.text.unicodeScalars.filter({ $0.properties.isLowercase }).isEmpty
             clusters.append(Cluster(
-                type: type, name: candidate.text, nameWords: acronym && candidate.words == 1 ? 0 : candidate.words,
+                type: type, name: candidate.text, nameWords: acronym && candidate.wordCount == 1 ? 0 : candidate.wordCount,
                 firstOrder: candidate.order))
             attach(candidate, to: clusters.count - 1)
         }
@@ -113,14 +121,14 @@ extension EntityExtractor.Context {
         // Typed candidates first, longest first, so the fullest name founds each entity.
         let typed = candidates.indices.filter { candidates[$0].type != nil && candidates[$0].strength >= 1 && !candidates[$0].heading }
             .sorted {
-                (candidates[$0].strength, candidates[$0].words, -candidates[$0].order)
-                    > (candidates[$1].strength, candidates[$1].words, -candidates[$1].order)
+                (candidates[$0].strength, candidates[$0].wordCount, -candidates[$0].order)
+                    > (candidates[$1].strength, candidates[$1].wordCount, -candidates[$1].order)
             }
         var acronymClusters: [Int: Int] = [:]
         for index in typed {
             let candidate = candidates[index]
             guard let type = candidate.type else { continue }
-            let key = NameNormalizer.key(name: candidate.text)
+            let key = candidate.key
             if let definition = acronyms[key], let cluster = acronymClusters[definition] {
                 attach(candidate, to: cluster)
                 continue
@@ -140,7 +148,7 @@ extension EntityExtractor.Context {
         }
         // Acronyms defined in the text join their expansion even when found before it in the sort.
         for index in typed {
-            let key = NameNormalizer.key(name: candidates[index].text)
+            let key = candidates[index].key
             guard let definition = acronyms[key], let target = acronymClusters[definition],
                 let current = byKey[key], current != target
             else { continue }
@@ -153,12 +161,18 @@ extension EntityExtractor.Context {
         }
         // Then untyped words and heading windows: only what coreference or a context cue supports.
         let rest = candidates.indices.filter { candidates[$0].type == nil || candidates[$0].heading }
-            .sorted { (candidates[$0].words, -candidates[$0].order) > (candidates[$1].words, -candidates[$1].order) }
-        var claimed: [Range<Int>] = clusters.flatMap { $0.mentions.map { $0.start..<$0.end } }
+            .sorted { (candidates[$0].wordCount, -candidates[$0].order) > (candidates[$1].wordCount, -candidates[$1].order) }
+        // Scalars already inside a mention, so heading windows and parts never overlap one.
+        var claimed = [Bool](repeating: false, count: text.scalars.count + 1)
+        func claim(_ start: Int, _ end: Int) { for k in start..<max(start, end) where k < claimed.count { claimed[k] = true } }
+        func isClaimed(_ start: Int, _ end: Int) -> Bool {
+            (start..<max(start, end)).contains { $0 < claimed.count && claimed[$0] }
+        }
+        for cluster in clusters { for mention in cluster.mentions { claim(mention.start, mention.end) } }
         for index in rest {
             let candidate = candidates[index]
-            if claimed.contains(where: { $0.overlaps(candidate.start..<candidate.end) }) { continue }
-            let key = NameNormalizer.key(name: candidate.text)
+            if isClaimed(candidate.start, candidate.end) { continue }
+            let key = candidate.key
             var target: Int?
             if let cluster = byKey[key] {
                 target = cluster
@@ -171,24 +185,24 @@ extension EntityExtractor.Context {
             } else if candidate.heading {
                 if let type = candidate.type, candidate.strength >= 2 { create(candidate, type) }
                 else { continue }
-                claimed.append(candidate.start..<candidate.end)
+                claim(candidate.start, candidate.end)
                 continue
             }
             if let target {
                 attach(candidate, to: target)
-                claimed.append(candidate.start..<candidate.end)
+                claim(candidate.start, candidate.end)
                 continue
             }
             if candidate.heading { continue }
             if let parts = compoundParts(candidate) {
-                let targets = parts.map { byKey[NameNormalizer.key(name: $0.text)] ?? surnameMatch(NameNormalizer.key(name: $0.text)) }
+                let targets = parts.map { byKey[$0.key] ?? surnameMatch($0.key) }
                 if targets.allSatisfy({ $0 != nil }) {
                     for (part, target) in zip(parts, targets) { attach(part, to: target!) }
                     continue
                 }
             }
             // "INDRA" beside "INDRA 2025": a lone acronym that opens an event's name is that event series.
-            if tokens[candidate.tokens.lowerBound].isAcronym, candidate.words == 1,
+            if tokens[candidate.tokens.lowerBound].isAcronym, candidate.wordCount == 1,
                 clusters.contains(where: { $0.type == .event && $0.keys.contains { $0.hasPrefix(key + " ") } })
             {
                 create(candidate, .event)
@@ -215,14 +229,18 @@ extension EntityExtractor.Context {
 
     /// The parts of a hyphenated word ("Modi–Putin"), as candidates of their own; nil for a plain word.
     func compoundParts(_ candidate: Candidate) -> [Candidate]? {
+        guard candidate.text.utf8.contains(where: { $0 == 0x2D || $0 == 0xE2 }) else { return nil }
         let scalars = Array(candidate.text.unicodeScalars)
         var parts: [Candidate] = []
         var start = 0
         for offset in 0...scalars.count where offset == scalars.count || "-\u{2010}\u{2011}\u{2013}".unicodeScalars.contains(scalars[offset]) {
             guard offset > start else { return nil }
-            parts.append(Candidate(
+            var part = Candidate(
                 tokens: candidate.tokens, start: candidate.start + start, end: candidate.start + offset,
-                text: String(String.UnicodeScalarView(scalars[start..<offset])), type: nil, strength: 0))
+                text: String(String.UnicodeScalarView(scalars[start..<offset])), type: nil, strength: 0)
+            part.key = NameNormalizer.key(name: part.text)
+            part.wordCount = 1
+            parts.append(part)
             start = offset + 1
         }
         return parts.count >= 2 ? parts : nil

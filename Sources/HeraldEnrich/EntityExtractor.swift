@@ -15,6 +15,9 @@ struct EntityExtractor: Sendable {
         var heading = false
         /// For a generic phrase ("Annual Summit"): the type it takes if it ends a longer name of the text.
         var pendingType: EntityType?
+        /// ``NameNormalizer`` key and word count, filled once before coreference.
+        var key = ""
+        var wordCount = 0
         /// Token index of the candidate's first token, for ordering.
         var order: Int { tokens.lowerBound }
         /// Words in the text (split at spaces, hyphens, dashes and `&`), counted without allocating.
@@ -89,7 +92,8 @@ extension EntityExtractor {
                     || token.lowered == "the"
                 else { return token.text == "&" ? "and" : "" }
                 if let known = cache[token.text] { return known }
-                let key = NameNormalizer.key(name: token.text)
+                let plain = !token.text.utf8.contains { $0 == 0x2D || $0 == 0xE2 || $0 == 0x26 || $0 == 0x2F || $0 == 0x20 }
+                let key = plain ? NameNormalizer.key(word: token.text) : NameNormalizer.key(name: token.text)
                 cache[token.text] = key
                 return key
             }
