@@ -172,3 +172,37 @@ enum EntityCues {
         "claim", "confirm", "explain", "recall", "assert",
     ]
 }
+
+/// The cue lists a word belongs to, as bits, so each token is looked up once.
+struct CueSet: OptionSet, Sendable {
+    let rawValue: UInt32
+    static let title = CueSet(rawValue: 1 << 0)
+    static let pluralTitle = CueSet(rawValue: 1 << 1)
+    static let role = CueSet(rawValue: 1 << 2)
+    static let organizationHead = CueSet(rawValue: 1 << 3)
+    static let eventHead = CueSet(rawValue: 1 << 4)
+    static let otherHead = CueSet(rawValue: 1 << 5)
+    static let locationHead = CueSet(rawValue: 1 << 6)
+    static let function = CueSet(rawValue: 1 << 7)
+    static let calendar = CueSet(rawValue: 1 << 8)
+    static let nonName = CueSet(rawValue: 1 << 9)
+    static let demonym = CueSet(rawValue: 1 << 10)
+    static let personNoun = CueSet(rawValue: 1 << 11)
+    static let speechVerb = CueSet(rawValue: 1 << 12)
+    static let head: CueSet = [.organizationHead, .eventHead, .otherHead, .locationHead]
+
+    /// Every cue word with its lists.
+    static let table: [String: CueSet] = {
+        var table: [String: CueSet] = [:]
+        let lists: [(Set<String>, CueSet)] = [
+            (EntityCues.titles, .title), (EntityCues.pluralTitles, .pluralTitle), (EntityCues.roleWords, .role),
+            (EntityCues.organizationHeads, .organizationHead), (EntityCues.eventHeads, .eventHead),
+            (EntityCues.otherHeads, .otherHead), (EntityCues.locationHeads, .locationHead),
+            (EntityCues.functionWords, .function), (EntityCues.calendarWords, .calendar),
+            (EntityCues.nonNames, .nonName), (EntityCues.demonyms, .demonym), (EntityCues.personNouns, .personNoun),
+            (EntityCues.speechVerbs, .speechVerb),
+        ]
+        for (words, cue) in lists { for word in words { table[word, default: []].insert(cue) } }
+        return table
+    }()
+}

@@ -80,11 +80,14 @@ extension EntityExtractor {
         var demonymCache: [String: Bool] = [:]
         /// For each token, where its name part ends when an adjectival suffix is cut ("Russia-led").
         var cutEnds: [Int?] = []
+        /// For each token, the cue lists its lowercased text is on.
+        var cues: [CueSet] = []
 
         init(text: TokenizedText, gazetteer: Gazetteer) {
             self.text = text
             self.gazetteer = gazetteer
             cutEnds = text.tokens.map(Self.cutSuffix)
+            cues = text.tokens.map { CueSet.table[$0.lowered] ?? [] }
             var cache: [String: String] = [:]
             tokenKeys = text.tokens.map { token in
                 guard token.kind != .punctuation, token.isCapitalized || token.kind == .number
@@ -151,11 +154,7 @@ extension EntityExtractor {
         }
 
         func hasHead(_ range: Range<Int>) -> Bool {
-            range.contains { i in
-                let lower = tokens[i].lowered
-                return EntityCues.organizationHeads.contains(lower) || EntityCues.eventHeads.contains(lower)
-                    || EntityCues.otherHeads.contains(lower) || EntityCues.locationHeads.contains(lower)
-            }
+            range.contains { !cues[$0].isDisjoint(with: .head) }
         }
 
         mutating func findCandidates() {
@@ -308,11 +307,9 @@ extension EntityExtractor {
         }
 
         func isHeadOrRole(_ i: Int) -> Bool {
+            if !cues[i].isDisjoint(with: [.head, .role, .demonym]) { return true }
             let lower = tokens[i].lowered
-            return EntityCues.organizationHeads.contains(lower) || EntityCues.eventHeads.contains(lower)
-                || EntityCues.otherHeads.contains(lower) || EntityCues.locationHeads.contains(lower)
-                || EntityCues.roleWords.contains(lower) || EntityCues.demonyms.contains(lower)
-                || Self.isOrdinalWord(lower) || ["annual", "international", "global", "joint", "bilateral"].contains(lower)
+            return Self.isOrdinalWord(lower) || ["annual", "international", "global", "joint", "bilateral"].contains(lower)
         }
 
         /// Modifiers that make a head a description, not a name ("Annual Summit", "Joint Exercise").
@@ -358,8 +355,7 @@ extension EntityExtractor {
             // Function words, calendar words and non-names at the edges.
             func droppable(_ i: Int) -> Bool {
                 let word = tokens[i].lowered
-                return EntityCues.functionWords.contains(word) || EntityCues.calendarWords.contains(word)
-                    || EntityCues.nonNames.contains(word) || tokens[i].kind != .word
+                return !cues[i].isDisjoint(with: [.function, .calendar, .nonName]) || tokens[i].kind != .word
                     || Self.connectors.contains(word) || word == "the"
             }
             while lower < upper, droppable(lower), !isTitle(lower) { lower += 1 }
@@ -501,8 +497,7 @@ extension EntityExtractor {
         }
 
         func isTitle(_ i: Int) -> Bool {
-            let lower = tokens[i].lowered
-            guard EntityCues.titles.contains(lower) else { return false }
+            guard cues[i].contains(.title) else { return false }
             // "General" opening "General Motors" is not a title; a title needs a name or a role next to it.
             return true
         }
