@@ -336,8 +336,11 @@ extension EntityExtractor {
         static func demonym(_ word: String, _ gazetteer: Gazetteer) -> Bool {
             let lower = word.lowercased()
             if EntityCues.demonyms.contains(lower) { return true }
-            let parts = lower.split(whereSeparator: { "-\u{2013}".contains($0) })
-            if parts.count > 1 { return parts.allSatisfy { EntityCues.demonyms.contains(String($0)) } }
+            if lower.utf8.contains(where: { $0 == 0x2D || $0 == 0xE2 }) {
+                let parts = lower.split(whereSeparator: { "-\u{2013}".contains($0) })
+                if parts.count > 1 { return parts.allSatisfy { EntityCues.demonyms.contains(String($0)) } }
+            }
+            guard lower.hasSuffix("n") else { return false }
             // Russia → Russian, India → Indian, Korea → Korean.
             if lower.hasSuffix("n"), gazetteer.type(of: String(word.dropLast())) == .location { return true }
             if lower.hasSuffix("ian"), gazetteer.type(of: String(word.dropLast(3))) == .location { return true }
