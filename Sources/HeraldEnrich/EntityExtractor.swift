@@ -246,7 +246,13 @@ extension EntityExtractor {
 
         func key(_ range: Range<Int>) -> String {
             if cutSuffix(range.upperBound - 1) == nil {
-                return range.compactMap { tokenKeys[$0].isEmpty ? nil : tokenKeys[$0] }.joined(separator: " ")
+                // Words written together ("U.S") join without a space, as the gazetteer's keys do.
+                var out = ""
+                for i in range where !tokenKeys[i].isEmpty {
+                    if !out.isEmpty && tokens[i].spaceBefore { out += " " }
+                    out += tokenKeys[i]
+                }
+                return out
             }
             var start = tokens[range.lowerBound].start
             var end = tokens[range.upperBound - 1].end

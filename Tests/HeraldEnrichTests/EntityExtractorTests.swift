@@ -71,6 +71,9 @@ import Testing
         #expect(found.contains { $0.name == "France" && $0.type == .location })
         #expect(found.contains { $0.name == "Spain" && $0.type == .location })
         #expect(!found.contains { $0.name == "France-Spain" })
+        let dotted = entities("Officials in the U.S. and St. Petersburg agreed.")
+        #expect(dotted.contains { $0.name == "U.S" && $0.type == .location })
+        #expect(dotted.contains { $0.name == "St. Petersburg" && $0.type == .location })
     }
 
     @Test func demonymsAndAdjectivalCompoundsAreNotEntities() {
