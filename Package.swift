@@ -36,6 +36,9 @@ let package = Package(
         .target(name: "HeraldExtract", dependencies: ["HeraldHTML"]),
         .target(name: "HeraldStore", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "HeraldSimilarity"),
+        .target(name: "HeraldEnrich", dependencies: ["HeraldSimilarity"]),
+        // The enrichment benchmark (bench/enrich/run); never shipped.
+        .executableTarget(name: "HeraldEnrichBench", dependencies: ["HeraldEnrich", "HeraldExtract"]),
         .executableTarget(name: "HeraldSimilarityBench", dependencies: ["HeraldSimilarity"]),
         .target(
             name: "HeraldDaemon",
@@ -50,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldDaemon", "HeraldFeeds", "HeraldExtract", "HeraldStore",
+                "HeraldDaemon", "HeraldFeeds", "HeraldExtract", "HeraldStore", "HeraldEnrich",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -74,6 +77,7 @@ let package = Package(
         .testTarget(name: "HeraldExtractTests", dependencies: ["HeraldExtract"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore"]),
         .testTarget(name: "HeraldSimilarityTests", dependencies: ["HeraldSimilarity"]),
+        .testTarget(name: "HeraldEnrichTests", dependencies: ["HeraldEnrich"]),
         .testTarget(name: "HeraldDaemonTests", dependencies: ["HeraldDaemon"]),
         .testTarget(
             name: "HeraldIntegrationTests",

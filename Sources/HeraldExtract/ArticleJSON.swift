@@ -4,7 +4,10 @@ public enum ArticleJSON {
     ///
     /// Keys: authors, canonical_url, content_hash, description, encoding, id, image, language, modified, published,
     /// site_name, sources, text, title.
-    public static func encode(_ article: ExtractedArticle, id: String? = nil) -> [UInt8] {
+    /// `extra` adds members encoded elsewhere (the enrichment's `amounts`, `entities`, `quotes`).
+    public static func encode(
+        _ article: ExtractedArticle, id: String? = nil, extra: [(String, [UInt8])] = []
+    ) -> [UInt8] {
         var fields: [(String, [UInt8])] = [
             ("authors", array(article.authors)),
             ("canonical_url", optional(article.canonicalURL)),
@@ -21,6 +24,7 @@ public enum ArticleJSON {
             ("title", optional(article.title)),
         ]
         if let id { fields.append(("id", string(id))) }
+        fields += extra
         fields.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         var out: [UInt8] = [UInt8(ascii: "{")]
         for (index, field) in fields.enumerated() {

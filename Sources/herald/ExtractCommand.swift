@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldEnrich
 import HeraldExtract
 import HeraldStore
 import Synchronization
@@ -25,13 +26,24 @@ struct ExtractCommand: ParsableCommand {
     @Option(name: .long, help: "With --dir: pages extracted in parallel (default 1: one core).")
     var jobs: Int = 1
 
-    static func extractLine(directory: String, name: String) -> [UInt8] {
+    @Flag(name: .long, help: "Also print entities, quotes and amounts found in the text.")
+    var enrich = false
+
+    @Option(name: .long, help: "With --enrich: the gazetteer directory.")
+    var gazetteers = "config/gazetteers"
+
+    static func extractLine(directory: String, name: String, enricher: Enricher? = nil) -> [UInt8] {
         guard let bytes = try? AtomicFile.read(directory + "/" + name) else {
             FileHandle.standardError.write(Data("herald: cannot read \(directory)/\(name)\n".utf8))
             return []
         }
         let article = ArticleExtractor.extract(ExtractionInput(html: bytes, url: nil, httpContentType: nil))
-        return ArticleJSON.encode(article, id: String(name.dropLast(5))) + [0x0A]
+        let extra = enricher.map { EnrichmentJSON.members($0.enrich(article.text)) } ?? []
+        return ArticleJSON.encode(article, id: String(name.dropLast(5)), extra: extra) + [0x0A]
+    }
+
+    func loadEnricher() throws -> Enricher {
+        do { return Enricher(gazetteer: try Gazetteer.load(directory: gazetteers)) } catch { throw fail("\(error)") }
     }
 
     func validate() throws {
@@ -39,6 +51,7 @@ struct ExtractCommand: ParsableCommand {
     }
 
     func run() throws {
+        let enricher = enrich ? try loadEnricher() : nil
         if let dir {
             let names = try FileManager.default.contentsOfDirectory(atPath: dir)
                 .filter { $0.hasSuffix(".html") }
@@ -47,7 +60,7 @@ struct ExtractCommand: ParsableCommand {
             let workers = max(1, jobs)
             if workers == 1 {
                 // One core: no threads at all, each line written as soon as it is ready.
-                for name in names { _ = writeOut(Self.extractLine(directory: dir, name: name)) }
+                for name in names { _ = writeOut(Self.extractLine(directory: dir, name: name, enricher: enricher)) }
                 return
             }
             let window = workers * 16
@@ -61,7 +74,7 @@ struct ExtractCommand: ParsableCommand {
                     let thread = Thread {
                         var i = worker
                         while i < slice.count {
-                            let line = Self.extractLine(directory: dir, name: slice[i])
+                            let line = Self.extractLine(directory: dir, name: slice[i], enricher: enricher)
                             lines.withLock { $0[i] = line }
                             i += running
                         }
@@ -80,6 +93,7 @@ struct ExtractCommand: ParsableCommand {
             throw fail("cannot read \(file ?? "")")
         }
         let article = ArticleExtractor.extract(ExtractionInput(html: bytes, url: url, httpContentType: nil))
-        writeOut(ArticleJSON.encode(article) + [0x0A])
+        let extra = enricher.map { EnrichmentJSON.members($0.enrich(article.text)) } ?? []
+        writeOut(ArticleJSON.encode(article, extra: extra) + [0x0A])
     }
 }
