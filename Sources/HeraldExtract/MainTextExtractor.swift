@@ -41,6 +41,7 @@ struct MainTextExtractor {
         markHardDrops()
         measure()
         markSoftDrops()
+        let beforeFurniture = dropped
         markFurniture()
         markInlineCells()
         let blocks = collectBlocks()
@@ -54,8 +55,8 @@ struct MainTextExtractor {
                 trace.append("dropped \(describe(i)) text=\(textLength[i])")
             }
         }
-        var selected = select(from: blocks)
-        selected = filter(selected)
+        var selected = filter(select(from: blocks))
+        selected = fallback(selected, blocks: blocks, beforeFurniture: beforeFurniture)
         var texts = selected.map(\.text)
         if let hint = bodyHint {
             let hintParagraphs = MainTextExtractor.split(hint)
@@ -64,6 +65,41 @@ struct MainTextExtractor {
             if ownLength < hintLength * 6 / 10 { texts = hintParagraphs }
         }
         return texts
+    }
+
+    /// When the chosen text is implausible (empty, or small beside the prose the page shows), the text found by
+    /// `ParagraphDensity` replaces it if it is clearly more; when furniture rules left nothing at all, the page is
+    /// read again without them. A page with paragraphs never gives empty text.
+    private mutating func fallback(
+        _ selected: [TextBlock], blocks: [TextBlock], beforeFurniture: [Bool]
+    ) -> [TextBlock] {
+        let ownLength = ParagraphDensity.length(selected)
+        let dense = filter(ParagraphDensity.select(blocks))
+        let denseLength = ParagraphDensity.length(dense)
+        if tracing { trace.append("fallback check: own=\(ownLength) dense=\(denseLength)") }
+        // Under a third of the dense text: implausible. Short, under 70% of it, and the dense text holds the chosen
+        // text: the choice stopped short (the text split over several containers). A long chosen text stays: the
+        // dense text around it is then mostly teasers.
+        let densePositions = Set(dense.map(\.position))
+        let shared = ParagraphDensity.length(selected.filter { densePositions.contains($0.position) })
+        if ownLength * 3 < denseLength
+            || ownLength < 1500 && ownLength * 10 < denseLength * 7 && shared * 10 >= ownLength * 8
+        {
+            if tracing { trace.append("fallback: paragraph density") }
+            return dense
+        }
+        if !selected.isEmpty { return selected }
+        // Everything was furniture: read the page again with only the hard drops.
+        let furnitureDropped = dropped
+        dropped = beforeFurniture
+        markInlineCells()
+        let all = collectBlocks()
+        dropped = furnitureDropped
+        var again = filter(ParagraphDensity.select(all))
+        if again.isEmpty { again = filter(all.filter { $0.tag == .p || $0.linkDensity < 0.5 }) }
+        if again.isEmpty { again = all.filter { $0.tag == .p } }
+        if tracing { trace.append("fallback: without furniture rules, \(again.count) blocks") }
+        return again
     }
 
     /// Splits a plain-text body into normalised, non-empty paragraphs at line breaks.
