@@ -24,8 +24,11 @@ struct MainTextExtractor {
     private var proseFromParagraphs = true
     /// Elements dropped unless they hold most of the page's prose (`markSoftDrops`).
     private var softDrops: [Int] = []
-    /// Per node: a table cell holding only inline content; a row of such cells reads as one line.
+    /// Per node: a table cell holding only inline content; a row of such cells reads as one line. Also the blocks
+    /// inside a small card.
     private var inlineCell: [Bool] = []
+    /// Per node: a link holding blocks (a card or teaser wrapped in `<a>`): its text is content, not link text.
+    private var card: [Bool] = []
     /// Furniture verdicts by class/id string, for other elements and for paragraphs.
     private var verdicts: [[String: FurnitureClassifier.Verdict]] = [[:], [:]]
 
@@ -322,16 +325,48 @@ struct MainTextExtractor {
 
     private mutating func markInlineCells() {
         inlineCell = [Bool](repeating: false, count: tree.count)
+        card = [Bool](repeating: false, count: tree.count)
         var hasBlock = [Bool](repeating: false, count: tree.count)
+        var smallCards: [Int] = []
         for i in stride(from: tree.count - 1, through: 1, by: -1) where !dropped[i] {
             let tag = tree.tags[i]
             if tag == .td || tag == .th { inlineCell[i] = !hasBlock[i] }
+            if tag == .a && hasBlock[i] {
+                card[i] = true
+                if textLength[i] <= MainTextExtractor.smallCard { smallCards.append(i) }
+            }
             if hasBlock[i] || tree.isElement[i] && (tag.isBlock || tag == .br) {
                 let parent = Int(tree.parents[i])
                 if parent >= 0 { hasBlock[parent] = true }
             }
         }
+        // Cards are the content only on a page made of them (a listing, a shop's grid): elsewhere they are teasers
+        // beside the prose and stay links.
+        var cardText = 0
+        var cardProse = 0
+        var i = 1
+        while i < tree.count {
+            if card[i] {
+                cardText += textLength[i]
+                cardProse += proseLength[i]
+                i = Int(tree.ends[i])
+            } else {
+                i += 1
+            }
+        }
+        if tracing { trace.append("cards: text=\(cardText) prose outside=\(proseLength[0] - cardProse)") }
+        guard cardText > proseLength[0] - cardProse else {
+            card = [Bool](repeating: false, count: tree.count)
+            return
+        }
+        // A small card reads as one line: its blocks (title, price, place) are parts of it.
+        for c in smallCards {
+            for k in (c + 1)..<Int(tree.ends[c]) where tree.isElement[k] && tree.tags[k].isBlock { inlineCell[k] = true }
+        }
     }
+
+    /// A card up to this long reads as one block; a longer one keeps its paragraphs.
+    static let smallCard = 500
 
     private func isInside(_ i: Int, _ tag: HTMLTag) -> Bool {
         var p = Int(tree.parents[i])
@@ -366,6 +401,7 @@ struct MainTextExtractor {
         var bufferPosition = -1
         var openBlocks: [(index: Int, end: Int)] = [(0, tree.count)]
         var linkEnd = -1
+        var cardEnd = -1
 
         func flush() {
             defer {
@@ -408,13 +444,20 @@ struct MainTextExtractor {
                 continue
             }
             let tag = tree.tags[i]
-            if inlineCell[i] {
+            if inlineCell[i] || (tag == .br || tag == .hr) && i < cardEnd {
                 buffer.append(0x20)
             } else if tag == .br || tag == .hr {
                 flush()
             } else if tag.isBlock {
                 flush()
                 openBlocks.append((i, Int(tree.ends[i])))
+            } else if card[i] {
+                // The card is its own block when small; a large one's blocks stand alone. Neither counts as links.
+                if textLength[i] <= MainTextExtractor.smallCard {
+                    flush()
+                    openBlocks.append((i, Int(tree.ends[i])))
+                    cardEnd = Int(tree.ends[i])
+                }
             } else if tag == .a, i >= linkEnd {
                 linkEnd = Int(tree.ends[i])
                 if textLength[i] > 0 { bufferLinkCount += 1 }
