@@ -7,6 +7,8 @@ struct MainTextExtractor {
     var title: String?
     /// JSON-LD `articleBody`, a strong hint about which container holds the article.
     var bodyHint: String?
+    /// The hint is all of the content; false for a discussion, whose `articleBody` is only the first post.
+    var hintIsWholeText = true
 
     /// Notes on the decisions taken, filled when `tracing` is on (tests and tuning).
     var tracing = false
@@ -22,6 +24,8 @@ struct MainTextExtractor {
     /// The page's prose (the body's `proseLength`), or its text outside links when it has little prose.
     private var proseTotal = 1
     private var proseFromParagraphs = true
+    /// The container was found from JSON-LD's `articleBody`: no fallback second-guesses it.
+    private var chosenByHint = false
     /// Elements dropped unless they hold most of the page's prose (`markSoftDrops`).
     private var softDrops: [Int] = []
     /// Per node: a table cell holding only inline content; a row of such cells reads as one line. Also the blocks
@@ -77,6 +81,7 @@ struct MainTextExtractor {
         _ selected: [TextBlock], blocks: [TextBlock], beforeFurniture: [Bool]
     ) -> [TextBlock] {
         let ownLength = ParagraphDensity.length(selected)
+        if chosenByHint && hintIsWholeText && !selected.isEmpty { return selected }
         let dense = filter(ParagraphDensity.select(blocks))
         let denseLength = ParagraphDensity.length(dense)
         if tracing { trace.append("fallback check: own=\(ownLength) dense=\(denseLength)") }
@@ -104,6 +109,11 @@ struct MainTextExtractor {
         if tracing { trace.append("fallback: without furniture rules, \(again.count) blocks") }
         return again
     }
+
+    /// JSON-LD types (lowercased) whose `articleBody` is one post of a longer page.
+    static let discussionTypes: Set<String> = [
+        "discussionforumposting", "socialmediaposting", "posting", "qapage", "question", "comment",
+    ]
 
     /// Splits a plain-text body into normalised, non-empty paragraphs at line breaks.
     static func split(_ body: String) -> [String] {
@@ -302,8 +312,8 @@ struct MainTextExtractor {
             let role = tree.attribute(.role, i)
             switch verdict(classAndID: classAndID, role: role, isParagraph: tag == .p) {
             case .comments:
-                // A comment thread goes unless it is nearly all the page holds (a forum thread).
-                if proseShare(i) < 0.8 { dropped[i] = true }
+                // A comment thread goes even when long; a page that is only a thread is read by the fallback.
+                if tag != .article && tag != .main || share < 0.5 { dropped[i] = true }
             case .strongFurniture:
                 if !holdsMostProse(i) { dropped[i] = true }
             case .furniture:
@@ -472,7 +482,10 @@ struct MainTextExtractor {
 
     private mutating func select(from blocks: [TextBlock]) -> [TextBlock] {
         guard !blocks.isEmpty else { return [] }
-        if let hinted = selectByHint(blocks) { return hinted }
+        if let hinted = selectByHint(blocks) {
+            chosenByHint = true
+            return hinted
+        }
 
         var hasBlockChild = [Bool](repeating: false, count: tree.count)
         for i in 1..<tree.count
