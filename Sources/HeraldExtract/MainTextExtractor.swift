@@ -82,6 +82,8 @@ struct MainTextExtractor {
     ) -> [TextBlock] {
         let ownLength = ParagraphDensity.length(selected)
         if chosenByHint && hintIsWholeText && !selected.isEmpty { return selected }
+        // The dense text is at most all the blocks: when the chosen text is long and a third of them, it stays.
+        if ownLength >= 1500 && ownLength * 3 >= ParagraphDensity.length(blocks) { return selected }
         let dense = filter(ParagraphDensity.select(blocks))
         let denseLength = ParagraphDensity.length(dense)
         if tracing { trace.append("fallback check: own=\(ownLength) dense=\(denseLength)") }
@@ -240,10 +242,39 @@ struct MainTextExtractor {
     /// A class word is evidence, not a veto: an element holding most of the page's prose is the content whatever
     /// its class says (`share_wrapper` around the body, `newsletter-article` as a content type).
     private mutating func holdsMostProse(_ i: Int) -> Bool {
-        let holds = proseShare(i) >= 0.6
-        if holds && tracing { trace.append("protected \(describe(i)) prose share=\(proseShare(i))") }
+        var share = proseShare(i)
+        // The article split into sibling sections of one class ("skip-item", "jump-section"): weighed together.
+        if share < 0.6, share > 0, let name = tree.attribute(.class, i), !name.isEmpty {
+            share = siblingsProseShare(i, name)
+        }
+        let holds = share >= 0.6
+        if holds && tracing { trace.append("protected \(describe(i)) prose share=\(share)") }
         return holds
     }
+
+    /// Share of the page's prose in `i` and its siblings of the same class, remembered per parent and class.
+    private mutating func siblingsProseShare(_ i: Int, _ name: String) -> Double {
+        let parent = Int(tree.parents[i])
+        guard parent >= 0 else { return proseShare(i) }
+        let key = SiblingClass(parent: parent, name: name)
+        if let known = siblingShares[key] { return known }
+        var share = 0.0
+        var child = tree.document.firstChild(of: tree.nodes[parent])
+        while let c = child {
+            let s = Int(c.index)
+            if tree.isElement[s], tree.attribute(.class, s) == name { share += proseShare(s) }
+            child = tree.document.nextSibling(of: c)
+        }
+        siblingShares[key] = share
+        return share
+    }
+
+    private struct SiblingClass: Hashable {
+        var parent: Int
+        var name: String
+    }
+
+    private var siblingShares: [SiblingClass: Double] = [:]
 
     /// Non-whitespace scalar count, a cheap proxy for visible text length.
     static func visibleLength(_ text: String) -> Int {
