@@ -24,6 +24,8 @@ struct MainTextExtractor {
     /// The page's prose (the body's `proseLength`), or its text outside links when it has little prose.
     private var proseTotal = 1
     private var proseFromParagraphs = true
+    /// Elements dropped as comment threads.
+    private var commentThreads: [Int] = []
     /// The container was found from JSON-LD's `articleBody`: no fallback second-guesses it.
     private var chosenByHint = false
     /// Elements dropped unless they hold most of the page's prose (`markSoftDrops`).
@@ -98,16 +100,27 @@ struct MainTextExtractor {
             if tracing { trace.append("fallback: paragraph density") }
             return dense
         }
-        if !selected.isEmpty { return selected }
-        // Everything was furniture: read the page again with only the hard drops.
+        // Nothing, or a scrap (under 500 characters and a fifth of the page's prose): the furniture rules took the
+        // content. Read the page again with only the hard drops, and keep that when it is three times more.
+        if !selected.isEmpty && (ownLength >= 500 || ownLength * 5 >= proseTotal) { return selected }
         let furnitureDropped = dropped
+        // Comment threads stay out, unless the page is nothing else.
         dropped = beforeFurniture
+        for i in commentThreads where !dropped[i] {
+            for k in i..<Int(tree.ends[i]) { dropped[k] = true }
+        }
         markInlineCells()
-        let all = collectBlocks()
+        var all = collectBlocks()
+        if selected.isEmpty && all.isEmpty && !commentThreads.isEmpty {
+            dropped = beforeFurniture
+            markInlineCells()
+            all = collectBlocks()
+        }
         dropped = furnitureDropped
         var again = filter(ParagraphDensity.select(all))
         if again.isEmpty { again = filter(all.filter { $0.tag == .p || $0.linkDensity < 0.5 }) }
         if again.isEmpty { again = all.filter { $0.tag == .p } }
+        if !selected.isEmpty && ParagraphDensity.length(again) < ownLength * 3 { return selected }
         if tracing { trace.append("fallback: without furniture rules, \(again.count) blocks") }
         return again
     }
@@ -344,7 +357,10 @@ struct MainTextExtractor {
             switch verdict(classAndID: classAndID, role: role, isParagraph: tag == .p) {
             case .comments:
                 // A comment thread goes even when long; a page that is only a thread is read by the fallback.
-                if tag != .article && tag != .main || share < 0.5 { dropped[i] = true }
+                if tag != .article && tag != .main || share < 0.5 {
+                    dropped[i] = true
+                    commentThreads.append(i)
+                }
             case .strongFurniture:
                 if !holdsMostProse(i) { dropped[i] = true }
             case .furniture:
