@@ -418,7 +418,9 @@ struct MainTextExtractor {
         }
         // A small card reads as one line: its blocks (title, price, place) are parts of it.
         for c in smallCards {
-            for k in (c + 1)..<Int(tree.ends[c]) where tree.isElement[k] && tree.tags[k].isBlock { inlineCell[k] = true }
+            for k in (c + 1)..<Int(tree.ends[c]) where tree.isElement[k] && tree.tags[k].isBlock {
+                inlineCell[k] = true
+            }
         }
     }
 
@@ -584,6 +586,22 @@ struct MainTextExtractor {
             }
         }
         guard best > 0 else { return blocks }
+        // A table or list is part of a text when a container around it scores nearly as well.
+        let bestTag = tree.tags[best]
+        if bestTag.isTablePart || bestTag == .table || bestTag == .ul || bestTag == .ol {
+            var node = Int(tree.parents[best])
+            var level = 0
+            while node > 0 && level < 4 {
+                let tag = tree.tags[node]
+                if scored[node] && score[node] >= bestScore * 0.8 && !tag.isTablePart && tag != .table {
+                    best = node
+                    bestScore = score[node]
+                    break
+                }
+                node = Int(tree.parents[node])
+                level += 1
+            }
+        }
         // Several near-equal candidates (paragraphs in their own <div>s): their common ancestor is the article.
         let close = candidates.filter { $0 != best && score[$0] >= bestScore * 0.75 && !tree.contains($0, best) }
         if close.count >= 3 {

@@ -40,7 +40,8 @@ import Testing
     @Test func flagNamesAreNotWordsAboutTheElement() {
         #expect(FurnitureClassifier.verdict(classAndID: "__next", role: nil) == .neutral)
         #expect(FurnitureClassifier.verdict(classAndID: "next", role: nil) == .weakFurniture)
-        #expect(FurnitureClassifier.verdict(classAndID: "layout has-sidebar no-sidebars has-rail-right", role: nil) == .neutral)
+        let flags = "layout has-sidebar no-sidebars has-rail-right"
+        #expect(FurnitureClassifier.verdict(classAndID: flags, role: nil) == .neutral)
         #expect(FurnitureClassifier.verdict(classAndID: "sidebar", role: nil) == .furniture)
         #expect(
             FurnitureClassifier.verdict(

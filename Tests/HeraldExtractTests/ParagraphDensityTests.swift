@@ -29,12 +29,15 @@ import Testing
     @Test func fallbackNeverGivesEmptyTextForAPageWithParagraphs() {
         let pages = [
             // Every paragraph sits in something that looks like furniture.
-            "<html><body><div class=\"sidebar\"><p>Only paragraph on the page, inside a sidebar, but still the page's text.</p></div></body></html>",
+            "<html><body><div class=\"sidebar\"><p>Only paragraph on the page, inside a sidebar, but still the "
+                + "page's text.</p></div></body></html>",
             "<html><body><div class=\"related-links\"><p>Short.</p><p>Another short one.</p></div></body></html>",
             // The paragraphs are mostly links.
-            "<html><body><p><a href=\"/a\">A paragraph that is one link from the first word to the last</a></p></body></html>",
+            "<html><body><p><a href=\"/a\">A paragraph that is one link from the first word to the last</a></p>"
+                + "</body></html>",
             // The page is a comment thread and a newsletter box.
-            "<html><body><div class=\"newsletter\"><p>Weekly digest.</p></div><ol class=\"comments\"><li><p>First!</p></li></ol></body></html>",
+            "<html><body><div class=\"newsletter\"><p>Weekly digest.</p></div><ol class=\"comments\"><li><p>First!"
+                + "</p></li></ol></body></html>",
         ]
         for page in pages {
             var extractor = MainTextExtractor(

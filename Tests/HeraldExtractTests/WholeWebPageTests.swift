@@ -56,7 +56,8 @@ import Testing
             "Paragraph \($0) of the story, long enough to read as prose, with a clause or two, and a full stop."
         }
         let cards = (1...3).map {
-            "<a href=\"/t\($0)\"><div><h3>Teaser \($0)</h3><p>A short line about another story on the site.</p></div></a>"
+            "<a href=\"/t\($0)\"><div><h3>Teaser \($0)</h3>"
+                + "<p>A short line about another story on the site.</p></div></a>"
         }
         let page = "<html><body><div class=\"story\">" + story.map { "<p>\($0)</p>" }.joined() + "</div>"
             + "<div class=\"more\">" + cards.joined() + "</div></body></html>"
@@ -101,7 +102,9 @@ import Testing
     }
 
     @Test func commentThreadIsDroppedBesideTheArticleButKeptAsTheWholePage() {
-        let story = (1...3).map { "Paragraph \($0) of the article itself, written by the newsroom, long enough to count." }
+        let story = (1...3).map {
+            "Paragraph \($0) of the article itself, written by the newsroom, long enough to count."
+        }
         let comments = (1...2).map { "<p>Reader comment \($0): I disagree with the second paragraph entirely.</p>" }
         let article = "<html><body><article>" + story.map { "<p>\($0)</p>" }.joined() + "</article>"
             + "<section class=\"comments\">" + comments.joined() + "</section></body></html>"
