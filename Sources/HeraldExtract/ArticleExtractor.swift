@@ -27,6 +27,7 @@ public enum ArticleExtractor {
         let siteName = metadata.siteName()
         let title = metadata.title(siteName: siteName)
         var extractor = MainTextExtractor(tree: tree, title: title, bodyHint: metadata.jsonLD?.articleBody)
+        extractor.hintIsWholeText = !MainTextExtractor.discussionTypes.contains(metadata.jsonLD?.type ?? "")
         let paragraphs = extractor.paragraphs()
         let text = paragraphs.joined(separator: "\n\n")
 

@@ -2,9 +2,10 @@
 public enum CharsetSniffer {
     /// Returns the charset name to decode `bytes` with.
     ///
-    /// Order: the `charset` parameter of `httpContentType`, a byte order mark, a `<meta charset>` or
-    /// `<meta http-equiv="Content-Type" content="...charset=...">` in the first 4 KB, then "utf-8" when the bytes are
-    /// valid UTF-8, else "windows-1252". Labels are mapped to canonical names as browsers do
+    /// Order: the `charset` parameter of `httpContentType`, a byte order mark, "utf-8" when the bytes are valid
+    /// UTF-8 and hold multi-byte sequences (a stale `<meta>` declaration does not turn them into mojibake), a
+    /// `<meta charset>` or `<meta http-equiv="Content-Type" content="...charset=...">` in the first 4 KB, then
+    /// "utf-8" when the bytes are valid UTF-8, else "windows-1252". Labels are mapped to canonical names as browsers do
     /// (latin1/iso-8859-1/us-ascii → windows-1252); only names the HTML parser supports are returned.
     public static func detect(_ bytes: [UInt8], httpContentType: String?) -> String {
         detect(bytes, httpContentType: httpContentType, isSupported: EncodingSupport.isSupported)
@@ -18,6 +19,9 @@ public enum CharsetSniffer {
         }
         if let bom = byteOrderMark(bytes) { return bom }
         if let label = metaCharset(bytes), var name = canonicalName(label) {
+            // Legacy multi-byte text is almost never valid UTF-8 by accident; 7-bit encodings (ISO-2022-JP) have
+            // no bytes above 0x7F, so they never reach this.
+            if name != "utf-8" && hasNonASCII(bytes) && isValidUTF8(bytes) { return "utf-8" }
             // A page cannot really declare UTF-16 in an ASCII-compatible meta tag; browsers treat it as UTF-8.
             if name.hasPrefix("utf-16") { name = "utf-8" }
             if isSupported(name) { return name }
@@ -183,6 +187,10 @@ public enum CharsetSniffer {
     }
 
     /// Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF).
+    static func hasNonASCII(_ bytes: [UInt8]) -> Bool {
+        bytes.contains { $0 >= 0x80 }
+    }
+
     static func isValidUTF8(_ array: [UInt8]) -> Bool {
         array.withUnsafeBufferPointer { isValidUTF8($0) }
     }

@@ -9,7 +9,8 @@ enum FurnitureClassifier {
         /// Strong furniture that is dropped even when it holds a lot of text (newsletter and cookie boxes,
         /// recommendation widgets), unless it holds most of the page's prose.
         case strongFurniture
-        /// A comment thread: dropped unless it is nearly all of the page's prose (a forum thread).
+        /// A comment thread: dropped however much prose it holds (an `<article>`/`<main>` holding half the page
+        /// excepted); a page that is only a thread is read by the fallback.
         case comments
         /// Furniture only when the element is small or mostly links.
         case weakFurniture

@@ -7,6 +7,8 @@ struct MainTextExtractor {
     var title: String?
     /// JSON-LD `articleBody`, a strong hint about which container holds the article.
     var bodyHint: String?
+    /// The hint is all of the content; false for a discussion, whose `articleBody` is only the first post.
+    var hintIsWholeText = true
 
     /// Notes on the decisions taken, filled when `tracing` is on (tests and tuning).
     var tracing = false
@@ -22,10 +24,17 @@ struct MainTextExtractor {
     /// The page's prose (the body's `proseLength`), or its text outside links when it has little prose.
     private var proseTotal = 1
     private var proseFromParagraphs = true
+    /// Elements dropped as comment threads.
+    private var commentThreads: [Int] = []
+    /// The container was found from JSON-LD's `articleBody`: no fallback second-guesses it.
+    private var chosenByHint = false
     /// Elements dropped unless they hold most of the page's prose (`markSoftDrops`).
     private var softDrops: [Int] = []
-    /// Per node: a table cell holding only inline content; a row of such cells reads as one line.
+    /// Per node: a table cell holding only inline content; a row of such cells reads as one line. Also the blocks
+    /// inside a small card.
     private var inlineCell: [Bool] = []
+    /// Per node: a link holding blocks (a card or teaser wrapped in `<a>`): its text is content, not link text.
+    private var card: [Bool] = []
     /// Furniture verdicts by class/id string, for other elements and for paragraphs.
     private var verdicts: [[String: FurnitureClassifier.Verdict]] = [[:], [:]]
 
@@ -41,6 +50,7 @@ struct MainTextExtractor {
         markHardDrops()
         measure()
         markSoftDrops()
+        let beforeFurniture = dropped
         markFurniture()
         markInlineCells()
         let blocks = collectBlocks()
@@ -54,8 +64,8 @@ struct MainTextExtractor {
                 trace.append("dropped \(describe(i)) text=\(textLength[i])")
             }
         }
-        var selected = select(from: blocks)
-        selected = filter(selected)
+        var selected = filter(select(from: blocks))
+        selected = fallback(selected, blocks: blocks, beforeFurniture: beforeFurniture)
         var texts = selected.map(\.text)
         if let hint = bodyHint {
             let hintParagraphs = MainTextExtractor.split(hint)
@@ -65,6 +75,60 @@ struct MainTextExtractor {
         }
         return texts
     }
+
+    /// When the chosen text is implausible (empty, or small beside the prose the page shows), the text found by
+    /// `ParagraphDensity` replaces it if it is clearly more; when furniture rules left nothing at all, the page is
+    /// read again without them. A page with paragraphs never gives empty text.
+    private mutating func fallback(
+        _ selected: [TextBlock], blocks: [TextBlock], beforeFurniture: [Bool]
+    ) -> [TextBlock] {
+        let ownLength = ParagraphDensity.length(selected)
+        if chosenByHint && hintIsWholeText && !selected.isEmpty { return selected }
+        // The dense text is at most all the blocks: when the chosen text is long and a third of them, it stays.
+        if ownLength >= 1500 && ownLength * 3 >= ParagraphDensity.length(blocks) { return selected }
+        let dense = filter(ParagraphDensity.select(blocks))
+        let denseLength = ParagraphDensity.length(dense)
+        if tracing { trace.append("fallback check: own=\(ownLength) dense=\(denseLength)") }
+        // Under a third of the dense text: implausible. Short, under 70% of it, and the dense text holds the chosen
+        // text: the choice stopped short (the text split over several containers). A long chosen text stays: the
+        // dense text around it is then mostly teasers.
+        let densePositions = Set(dense.map(\.position))
+        let shared = ParagraphDensity.length(selected.filter { densePositions.contains($0.position) })
+        if ownLength * 3 < denseLength
+            || ownLength < 1500 && ownLength * 10 < denseLength * 7 && shared * 10 >= ownLength * 8
+        {
+            if tracing { trace.append("fallback: paragraph density") }
+            return dense
+        }
+        // Nothing, or a scrap (under 500 characters and a fifth of the page's prose): the furniture rules took the
+        // content. Read the page again with only the hard drops, and keep that when it is three times more.
+        if !selected.isEmpty && (ownLength >= 500 || ownLength * 5 >= proseTotal) { return selected }
+        let furnitureDropped = dropped
+        // Comment threads stay out, unless the page is nothing else.
+        dropped = beforeFurniture
+        for i in commentThreads where !dropped[i] {
+            for k in i..<Int(tree.ends[i]) { dropped[k] = true }
+        }
+        markInlineCells()
+        var all = collectBlocks()
+        if selected.isEmpty && all.isEmpty && !commentThreads.isEmpty {
+            dropped = beforeFurniture
+            markInlineCells()
+            all = collectBlocks()
+        }
+        dropped = furnitureDropped
+        var again = filter(ParagraphDensity.select(all))
+        if again.isEmpty { again = filter(all.filter { $0.tag == .p || $0.linkDensity < 0.5 }) }
+        if again.isEmpty { again = all.filter { $0.tag == .p } }
+        if !selected.isEmpty && ParagraphDensity.length(again) < ownLength * 3 { return selected }
+        if tracing { trace.append("fallback: without furniture rules, \(again.count) blocks") }
+        return again
+    }
+
+    /// JSON-LD types (lowercased) whose `articleBody` is one post of a longer page.
+    static let discussionTypes: Set<String> = [
+        "discussionforumposting", "socialmediaposting", "posting", "qapage", "question", "comment",
+    ]
 
     /// Splits a plain-text body into normalised, non-empty paragraphs at line breaks.
     static func split(_ body: String) -> [String] {
@@ -191,10 +255,39 @@ struct MainTextExtractor {
     /// A class word is evidence, not a veto: an element holding most of the page's prose is the content whatever
     /// its class says (`share_wrapper` around the body, `newsletter-article` as a content type).
     private mutating func holdsMostProse(_ i: Int) -> Bool {
-        let holds = proseShare(i) >= 0.6
-        if holds && tracing { trace.append("protected \(describe(i)) prose share=\(proseShare(i))") }
+        var share = proseShare(i)
+        // The article split into sibling sections of one class ("skip-item", "jump-section"): weighed together.
+        if share < 0.6, share > 0, let name = tree.attribute(.class, i), !name.isEmpty {
+            share = siblingsProseShare(i, name)
+        }
+        let holds = share >= 0.6
+        if holds && tracing { trace.append("protected \(describe(i)) prose share=\(share)") }
         return holds
     }
+
+    /// Share of the page's prose in `i` and its siblings of the same class, remembered per parent and class.
+    private mutating func siblingsProseShare(_ i: Int, _ name: String) -> Double {
+        let parent = Int(tree.parents[i])
+        guard parent >= 0 else { return proseShare(i) }
+        let key = SiblingClass(parent: parent, name: name)
+        if let known = siblingShares[key] { return known }
+        var share = 0.0
+        var child = tree.document.firstChild(of: tree.nodes[parent])
+        while let c = child {
+            let s = Int(c.index)
+            if tree.isElement[s], tree.attribute(.class, s) == name { share += proseShare(s) }
+            child = tree.document.nextSibling(of: c)
+        }
+        siblingShares[key] = share
+        return share
+    }
+
+    private struct SiblingClass: Hashable {
+        var parent: Int
+        var name: String
+    }
+
+    private var siblingShares: [SiblingClass: Double] = [:]
 
     /// Non-whitespace scalar count, a cheap proxy for visible text length.
     static func visibleLength(_ text: String) -> Int {
@@ -263,8 +356,11 @@ struct MainTextExtractor {
             let role = tree.attribute(.role, i)
             switch verdict(classAndID: classAndID, role: role, isParagraph: tag == .p) {
             case .comments:
-                // A comment thread goes unless it is nearly all the page holds (a forum thread).
-                if proseShare(i) < 0.8 { dropped[i] = true }
+                // A comment thread goes even when long; a page that is only a thread is read by the fallback.
+                if tag != .article && tag != .main || share < 0.5 {
+                    dropped[i] = true
+                    commentThreads.append(i)
+                }
             case .strongFurniture:
                 if !holdsMostProse(i) { dropped[i] = true }
             case .furniture:
@@ -286,16 +382,50 @@ struct MainTextExtractor {
 
     private mutating func markInlineCells() {
         inlineCell = [Bool](repeating: false, count: tree.count)
+        card = [Bool](repeating: false, count: tree.count)
         var hasBlock = [Bool](repeating: false, count: tree.count)
+        var smallCards: [Int] = []
         for i in stride(from: tree.count - 1, through: 1, by: -1) where !dropped[i] {
             let tag = tree.tags[i]
             if tag == .td || tag == .th { inlineCell[i] = !hasBlock[i] }
+            if tag == .a && hasBlock[i] {
+                card[i] = true
+                if textLength[i] <= MainTextExtractor.smallCard { smallCards.append(i) }
+            }
             if hasBlock[i] || tree.isElement[i] && (tag.isBlock || tag == .br) {
                 let parent = Int(tree.parents[i])
                 if parent >= 0 { hasBlock[parent] = true }
             }
         }
+        // Cards are the content only on a page made of them (a listing, a shop's grid): elsewhere they are teasers
+        // beside the prose and stay links.
+        var cardText = 0
+        var cardProse = 0
+        var i = 1
+        while i < tree.count {
+            if card[i] {
+                cardText += textLength[i]
+                cardProse += proseLength[i]
+                i = Int(tree.ends[i])
+            } else {
+                i += 1
+            }
+        }
+        if tracing { trace.append("cards: text=\(cardText) prose outside=\(proseLength[0] - cardProse)") }
+        guard cardText > proseLength[0] - cardProse else {
+            card = [Bool](repeating: false, count: tree.count)
+            return
+        }
+        // A small card reads as one line: its blocks (title, price, place) are parts of it.
+        for c in smallCards {
+            for k in (c + 1)..<Int(tree.ends[c]) where tree.isElement[k] && tree.tags[k].isBlock {
+                inlineCell[k] = true
+            }
+        }
     }
+
+    /// A card up to this long reads as one block; a longer one keeps its paragraphs.
+    static let smallCard = 500
 
     private func isInside(_ i: Int, _ tag: HTMLTag) -> Bool {
         var p = Int(tree.parents[i])
@@ -330,6 +460,7 @@ struct MainTextExtractor {
         var bufferPosition = -1
         var openBlocks: [(index: Int, end: Int)] = [(0, tree.count)]
         var linkEnd = -1
+        var cardEnd = -1
 
         func flush() {
             defer {
@@ -372,13 +503,20 @@ struct MainTextExtractor {
                 continue
             }
             let tag = tree.tags[i]
-            if inlineCell[i] {
+            if inlineCell[i] || (tag == .br || tag == .hr) && i < cardEnd {
                 buffer.append(0x20)
             } else if tag == .br || tag == .hr {
                 flush()
             } else if tag.isBlock {
                 flush()
                 openBlocks.append((i, Int(tree.ends[i])))
+            } else if card[i] {
+                // The card is its own block when small; a large one's blocks stand alone. Neither counts as links.
+                if textLength[i] <= MainTextExtractor.smallCard {
+                    flush()
+                    openBlocks.append((i, Int(tree.ends[i])))
+                    cardEnd = Int(tree.ends[i])
+                }
             } else if tag == .a, i >= linkEnd {
                 linkEnd = Int(tree.ends[i])
                 if textLength[i] > 0 { bufferLinkCount += 1 }
@@ -393,7 +531,10 @@ struct MainTextExtractor {
 
     private mutating func select(from blocks: [TextBlock]) -> [TextBlock] {
         guard !blocks.isEmpty else { return [] }
-        if let hinted = selectByHint(blocks) { return hinted }
+        if let hinted = selectByHint(blocks) {
+            chosenByHint = true
+            return hinted
+        }
 
         var hasBlockChild = [Bool](repeating: false, count: tree.count)
         for i in 1..<tree.count
@@ -445,6 +586,22 @@ struct MainTextExtractor {
             }
         }
         guard best > 0 else { return blocks }
+        // A table or list is part of a text when a container around it scores nearly as well.
+        let bestTag = tree.tags[best]
+        if bestTag.isTablePart || bestTag == .table || bestTag == .ul || bestTag == .ol {
+            var node = Int(tree.parents[best])
+            var level = 0
+            while node > 0 && level < 4 {
+                let tag = tree.tags[node]
+                if scored[node] && score[node] >= bestScore * 0.8 && !tag.isTablePart && tag != .table {
+                    best = node
+                    bestScore = score[node]
+                    break
+                }
+                node = Int(tree.parents[node])
+                level += 1
+            }
+        }
         // Several near-equal candidates (paragraphs in their own <div>s): their common ancestor is the article.
         let close = candidates.filter { $0 != best && score[$0] >= bestScore * 0.75 && !tree.contains($0, best) }
         if close.count >= 3 {

@@ -16,6 +16,16 @@ import Testing
         #expect(CharsetSniffer.detect(page, httpContentType: "text/html") == "shift_jis")
     }
 
+    @Test func validMultiByteUTF8OutranksAStaleMetaDeclaration() {
+        let page = bytes("<meta charset=\"iso-8859-1\"><p>Grüße, “quoted”</p>")
+        #expect(CharsetSniffer.detect(page, httpContentType: nil) == "utf-8")
+        #expect(CharsetSniffer.detect(page, httpContentType: "text/html; charset=latin1") == "windows-1252")
+        // Plain ASCII, or bytes that are not UTF-8, keep the declaration.
+        #expect(CharsetSniffer.detect(bytes("<meta charset=\"euc-kr\"><p>ascii</p>"), httpContentType: nil) == "euc-kr")
+        let latin1 = bytes("<meta charset=\"iso-8859-1\"><p>Gr") + [0xFC, 0xDF] + bytes("e</p>")
+        #expect(CharsetSniffer.detect(latin1, httpContentType: nil) == "windows-1252")
+    }
+
     @Test func byteOrderMark() {
         #expect(CharsetSniffer.detect([0xEF, 0xBB, 0xBF] + bytes("<p>x</p>"), httpContentType: nil) == "utf-8")
         #expect(CharsetSniffer.detect([0xFF, 0xFE, 0x3C, 0x00], httpContentType: nil) == "utf-16le")
