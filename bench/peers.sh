@@ -11,4 +11,6 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/python" -c "import $1" 2>/dev/null || "$VENV/bin/pip" install -q "$2"
+# trafilatura with lxml 6 needs lxml's HTML cleaner, shipped apart since then.
+if [ "$1" = trafilatura ]; then "$VENV/bin/python" -c "import lxml_html_clean" 2>/dev/null || "$VENV/bin/pip" install -q lxml_html_clean; fi
 [ -x "$HERALD" ] || { echo "build first: make release" >&2; exit 1; }

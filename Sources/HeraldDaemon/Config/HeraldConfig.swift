@@ -51,8 +51,8 @@ public struct HeraldConfig: Sendable, Equatable {
         public var maxEntriesPerFeed: Int = 1000
         /// Concurrent transfers per host.
         public var perHostConnections: Int = 4
-        /// Feeds polled at the same time.
-        public var concurrentFeeds: Int = 8
+        /// Feeds polled at the same time (each host still gets at most `perHostConnections` of them).
+        public var concurrentFeeds: Int = 16
         /// Article pages fetched at the same time within one feed poll.
         public var concurrentPages: Int = 4
         /// TCP/TLS connect timeout.
