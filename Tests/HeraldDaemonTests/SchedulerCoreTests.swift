@@ -119,8 +119,11 @@ import Testing
         var core = SchedulerCore(limit: 10, spreadPerThousand: 0)
         core.apply(feeds: feeds(3), limit: 10, saved: { _ in nil }, now: t0)
         _ = core.take(now: t0)
-        let removed = core.apply(feeds: Array(feeds(3).prefix(1)), limit: 10, saved: { _ in nil }, now: t0)
+        let asked = core.request("f2", ticket: 9)
+        #expect(asked)
+        let (removed, dropped) = core.apply(feeds: Array(feeds(3).prefix(1)), limit: 10, saved: { _ in nil }, now: t0)
         #expect(Set(removed) == ["f1", "f2"])
+        #expect(dropped == [9], "a request for a removed feed is handed back to be failed")
         core.finished("f1", nextDue: t0)
         core.finished("f0", nextDue: t0)
         let taken16 = core.take(now: t0).starts

@@ -55,12 +55,13 @@ struct SchedulerCore: Sendable {
     ///   - saved: the saved due time of a feed whose stored schedule still matches its configured URL (nil when
     ///     never polled or the URL changed), and whether it is gone.
     ///   - now: the current time.
-    /// - Returns: the ids of feeds removed (their polls in flight finish; nothing new starts for them).
+    /// - Returns: the ids of feeds removed (their polls in flight finish; nothing new starts for them), and the
+    ///   tickets of requests for them that will never run (the caller fails them).
     @discardableResult
     mutating func apply(
         feeds: [HeraldConfig.FeedConfig], limit: Int, saved: (HeraldConfig.FeedConfig) -> (due: Date?, gone: Bool)?,
         now: Date
-    ) -> [String] {
+    ) -> (removed: [String], droppedTickets: [UInt64]) {
         self.limit = max(1, limit)
         let wanted = Dictionary(feeds.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var removed: [String] = []
@@ -69,6 +70,7 @@ struct SchedulerCore: Sendable {
             queue.remove(id)
             slots[id] = nil  // a poll in flight finishes; `finished` then finds no slot
         }
+        let dropped = requests.filter { wanted[$0.id] == nil }.map(\.ticket)
         requests.removeAll { wanted[$0.id] == nil }
 
         var toSpread: [(feed: HeraldConfig.FeedConfig, overdue: Date?)] = []
@@ -113,7 +115,7 @@ struct SchedulerCore: Sendable {
         for (i, feed) in ordered.enumerated() {
             queue.schedule(feed.id, at: now.addingTimeInterval(step * Double(i)))
         }
-        return removed
+        return (removed, dropped)
     }
 
     /// Asks for a poll of `id` outside the schedule; served before scheduled polls, after any poll of the same

@@ -92,9 +92,14 @@ actor FeedScheduler: Service, PollRunner {
     func apply(_ config: HeraldConfig) async {
         let saved = await engine.ledger.savedDues(for: config.feeds)
         core.spreadPerThousand = PollSchedule.seconds(config.firstPollSpread)
-        let removed = core.apply(
+        let (removed, dropped) = core.apply(
             feeds: config.feeds, limit: config.limits.concurrentFeeds, saved: { saved[$0.id] }, now: clock())
         for id in removed { logger.info("feed removed", metadata: ["feed": "\(id)"]) }
+        for ticket in dropped {
+            requestedModes[ticket] = nil
+            waiting.removeValue(forKey: ticket)?.resume(
+                throwing: ReingestError(message: "the feed was removed from the configuration before its re-ingest ran"))
+        }
         kick()
     }
 
