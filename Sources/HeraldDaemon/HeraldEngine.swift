@@ -90,7 +90,8 @@ public final class HeraldEngine: Sendable {
         fetchConfig.totalTimeout = config.limits.totalTimeout
         fetchConfig.maxRedirects = config.limits.maxRedirects
         fetchConfig.perHostConnections = config.limits.perHostConnections
-        FetchAdapter.configure(&fetchConfig, config: config)
+        fetchConfig.perHostDelay = config.limits.perHostDelay
+        fetchConfig.perHostFeedDelay = config.limits.perHostFeedDelay
         self.fetcher = try Fetcher(configuration: fetchConfig, logger: logger)
         self.workers = BlockingWorkers(count: max(1, ProcessInfo.processInfo.activeProcessorCount), name: "parse")
         self.logger = logger

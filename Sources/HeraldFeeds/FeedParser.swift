@@ -177,7 +177,7 @@ public enum FeedParser {
                     feed.entries[i].sanitizedContent = try HTMLSanitizer.sanitize(content, budget: budget)
                 } else if let text = feed.entries[i].contentText {
                     feed.entries[i].sanitizedContent = SanitizedHTML(
-                        html: HTMLSanitizer.escape(text, quotes: false), text: FeedText.collapsed(text) ?? "")
+                        html: escapeMarkup(text, quotes: false), text: FeedText.collapsed(text) ?? "")
                 }
             }
         } catch {

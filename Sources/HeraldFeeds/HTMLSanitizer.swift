@@ -73,7 +73,7 @@ enum HTMLSanitizer {
     static func sanitize(_ html: String, budget: ParseBudget? = nil) throws(MarkupError) -> SanitizedHTML {
         if !FeedText.mayContainMarkup(html) && !html.utf8.contains(UInt8(ascii: "<")) {
             let text = FeedText.collapsed(html) ?? ""
-            return SanitizedHTML(html: escape(html, quotes: false), text: text)
+            return SanitizedHTML(html: escapeMarkup(html, quotes: false), text: text)
         }
         // Inside an unknown element, libxml2 adds no implied <p> around leading text; the wrapper is not kept.
         // The attribute filter cuts every other attribute before libxml2 reads it (and caps floods of kept ones).
@@ -110,28 +110,6 @@ enum HTMLSanitizer {
         return false
     }
 
-    static func escape(_ s: String, quotes: Bool) -> String {
-        var needs = false
-        for b in s.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || (quotes && (b == 0x22 || b == 0x27)) {
-            needs = true
-            break
-        }
-        guard needs else { return s }
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 16)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where quotes: out += "&quot;"
-            case "'" where quotes: out += "&#39;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
-
     /// Walks the parsed fragment once, writing the kept markup and collecting the text.
     struct Writer {
         let doc: MarkupDocument
@@ -157,7 +135,7 @@ enum HTMLSanitizer {
                 switch doc.kind(of: node) {
                 case .text:
                     let text = doc.text(of: node)
-                    html += HTMLSanitizer.escape(text, quotes: false)
+                    html += escapeMarkup(text, quotes: false)
                     line += text
                 case .comment, .document:
                     continue
@@ -189,7 +167,7 @@ enum HTMLSanitizer {
                                 })
                             else { continue }
                         }
-                        html += " " + attributeName + "=\"" + HTMLSanitizer.escape(attribute.value, quotes: true) + "\""
+                        html += " " + attributeName + "=\"" + escapeMarkup(attribute.value, quotes: true) + "\""
                     }
                     html += ">"
                     if HTMLSanitizer.voidElements.contains(name) {

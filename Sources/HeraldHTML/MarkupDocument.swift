@@ -416,7 +416,8 @@ func asciiLowercased(_ s: String) -> String {
     return String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
 }
 
-func escapeMarkup(_ s: String, quotes: Bool) -> String {
+/// `s` with `&`, `<` and `>` written as entities (and `"` too when `quotes`, for a double-quoted attribute value).
+public func escapeMarkup(_ s: String, quotes: Bool) -> String {
     var needs = false
     for b in s.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || (quotes && b == 0x22) {
         needs = true

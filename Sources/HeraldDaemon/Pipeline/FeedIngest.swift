@@ -113,7 +113,7 @@ struct FeedIngest: Sendable {
                 metadata: ["feed": "\(feed.id)", "reason_code": "\(failure.code)", "reason": "\(failure.message)"])
         }
 
-        let movedTo = response?.movedPermanentlyTo.flatMap { $0 == schedule.pollURL ? nil : $0 }
+        let movedTo = response?.permanentURL.flatMap { $0 == schedule.pollURL ? nil : $0 }
         var (next, events) = PollPlanner.plan(
             schedule, outcome: result, conditional: conditional, movedTo: movedTo, policy: policy, polledAt: started,
             now: now(), random: random())
@@ -129,7 +129,6 @@ struct FeedIngest: Sendable {
             throw FatalStateError(underlying: error)
         }
         report.notModified = response?.status == 304
-        report.status = response?.status
         if mode == .scheduled { try await retryPages(feed, report: &report) }
         report.nextPoll = await nextDue(feed, schedule: next)
         let ms = Int(now().timeIntervalSince(started) * 1000)

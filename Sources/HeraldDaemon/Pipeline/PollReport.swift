@@ -15,8 +15,6 @@ public struct PollReport: Sendable, Equatable {
     /// Why the poll failed, if it did, and its `reason_code`.
     public var failure: String?
     public var reasonCode: String?
-    /// The HTTP status of the feed's response, if there was one.
-    public var status: Int?
     /// When the scheduler should come back to the feed (its next poll or an earlier page retry); nil: gone.
     public var nextPoll: Date?
     /// Publication dates of the entries not seen before (nil for undated ones), for the adaptive interval.
